@@ -1,0 +1,64 @@
+# pyaday: the commands of the README. Each one creates the environment it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
+# A development curator token for the run-* and dev-* targets; never use it in production.
+DEV_TOKEN ?= dev-curator-token
+PORT_FLASK ?= 8001
+PORT_SANIC ?= 8002
+
+# uv from PATH, else the copy pip installs as a module (see the uv target).
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen
+
+.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || { \
+	  echo "uv not found: installing it with pip"; \
+	  python3 -m pip install --quiet uv \
+	  || python3 -m pip install --quiet --user --break-system-packages uv; }
+
+env: .venv/.synced  ## create the virtual environment from uv.lock
+
+.venv/.synced: pyproject.toml uv.lock | uv
+	$(UV) sync --frozen
+	@touch $@
+
+test: env  ## lint, format check, the whole test suite, then the API suite against live servers
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) pytest
+	$(RUN) python -m tests.live
+
+lint: env  ## ruff only
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: env  ## apply ruff's fixes and formatting
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+run-flask: env  ## the Flask app under gunicorn, production settings
+	@echo "pyaday (Flask, gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)"
+	PYADAY_PORT=$(PORT_FLASK) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) gunicorn -c python:flask_app.server
+
+run-sanic: env  ## the Sanic app under Sanic's own server, production settings
+	@echo "pyaday (Sanic) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)"
+	PYADAY_PORT=$(PORT_SANIC) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) python -m sanic_app.server
+
+dev-flask: env  ## the Flask app with auto reload and debug logging
+	@echo "pyaday (Flask, dev) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)"
+	PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) flask --app flask_app run --debug --port $(PORT_FLASK)
+
+dev-sanic: env  ## the Sanic app with auto reload and debug logging
+	@echo "pyaday (Sanic, dev) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)"
+	PYADAY_PORT=$(PORT_SANIC) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) python -m sanic_app.server --dev
+
+clean:  ## remove the environment and caches
+	rm -rf .venv .pytest_cache .ruff_cache

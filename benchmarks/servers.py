@@ -1,0 +1,115 @@
+"""Start the production servers (gunicorn for Flask, Sanic's own) and stop them for sure.
+
+Used by the benchmark runner and by the live-server tests, so both run exactly what a
+deployment runs: the committed ``server.py`` of each app.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ("flask", "sanic")
+SERVER_COMMANDS = {
+    "flask": [sys.executable, "-m", "gunicorn", "-c", "python:flask_app.server"],
+    "sanic": [sys.executable, "-m", "sanic_app.server"],
+}
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    framework: str
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_command(framework: str, cpus: Sequence[int] | None = None) -> list[str]:
+    command = list(SERVER_COMMANDS[framework])
+    if cpus:
+        command = ["taskset", "-c", ",".join(map(str, cpus)), *command]
+    return command
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the server exited with {process.returncode}; its log:\n"
+                + log_path.read_text(errors="replace")[-4000:]
+            )
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(
+        f"no healthy answer from {url}/health within {timeout:.0f} s; log: {log_path}"
+    )
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM to the whole process group (master and workers), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def running_server(
+    framework: str,
+    log_path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    workers: int = 1,
+    cpus: Sequence[int] | None = None,
+    port: int | None = None,
+    startup_timeout: float = 30.0,
+) -> Iterator[RunningServer]:
+    """Run one framework's production server on a free local port until the block ends."""
+    port = port or free_port()
+    server_env = {
+        **os.environ,
+        **(env or {}),
+        "PYADAY_HOST": "127.0.0.1",
+        "PYADAY_PORT": str(port),
+        "PYADAY_WORKERS": str(workers),
+    }
+    url = f"http://127.0.0.1:{port}"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            server_command(framework, cpus),
+            cwd=PROJECT_ROOT,
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stop() reaches every worker
+        )
+    try:
+        wait_until_healthy(url, process, startup_timeout, log_path)
+        yield RunningServer(framework, url, process, log_path)
+    finally:
+        stop(process)

@@ -1,0 +1,48 @@
+"""pyaday in Flask: the application factory."""
+
+from flask import Flask
+from flask.json.provider import JSONProvider
+
+from flask_app.errors import register_error_handlers
+from flask_app.packages import blueprint
+from shared.catalogue import seed_for
+from shared.codec import JsonCodec, get_codec
+from shared.settings import Settings
+from shared.store import create_store
+
+FRAMEWORK = "flask"
+
+
+class CodecJSONProvider(JSONProvider):
+    """Flask's JSON goes through the shared codec (Flask 2.0+ ignores simplejson otherwise)."""
+
+    codec: JsonCodec
+
+    def dumps(self, obj, **kwargs) -> str:
+        return self.codec.dumps(obj)
+
+    def loads(self, s, **kwargs):
+        return self.codec.loads(s)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        # OPTIONS is outside the contract: without this, Flask answers it on every route.
+        PROVIDE_AUTOMATIC_OPTIONS=False,
+    )
+    app.json = CodecJSONProvider(app)
+    app.json.codec = get_codec(settings.json_codec)
+    app.extensions["pyaday"] = {"settings": settings, "codec": app.json.codec}
+    open_store(app, settings)
+    app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    return app
+
+
+def open_store(app: Flask, settings: Settings) -> None:
+    """Connect once per process: gunicorn imports the app in each worker after forking."""
+    store = create_store(settings)
+    store.open(seed_for(settings))
+    app.extensions["pyaday"]["store"] = store

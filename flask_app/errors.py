@@ -1,0 +1,46 @@
+"""Every error as RFC 9457 problem details, the framework's own 404, 405 and 413 included."""
+
+import logging
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from flask_app.web import json_response
+from shared.problems import (
+    PROBLEM_MEDIA_TYPE,
+    InternalError,
+    Problem,
+    problem_body,
+    problem_for_status,
+)
+from shared.problems import MethodNotAllowed as MethodNotAllowedProblem
+
+log = logging.getLogger(__name__)
+
+
+def problem_response(problem: Problem):
+    response = json_response(problem_body(problem, request.path), problem.status, problem.headers())
+    response.content_type = PROBLEM_MEDIA_TYPE
+    return response
+
+
+def handle_problem(problem: Problem):
+    return problem_response(problem)
+
+
+def handle_framework_error(error: HTTPException):
+    if isinstance(error, MethodNotAllowed):
+        return problem_response(MethodNotAllowedProblem(request.method, error.valid_methods or ()))
+    return problem_response(problem_for_status(error.code))
+
+
+def handle_unexpected_error(error: Exception):
+    # The traceback goes to the log, never to the client.
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem_response(InternalError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(Problem, handle_problem)
+    app.register_error_handler(HTTPException, handle_framework_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

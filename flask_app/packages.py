@@ -1,0 +1,110 @@
+"""The routes of API.md. Each handler parses (shared), calls the store, and responds."""
+
+from functools import partial
+
+from flask import Blueprint, request
+
+from flask_app.auth import curator_only
+from flask_app.web import (
+    codec,
+    empty_response,
+    json_response,
+    package_response,
+    raw_json_response,
+    store,
+)
+from shared import bodies, writes
+from shared.conditional import if_none_match_hits
+from shared.model import normalize_name, package_from_body
+from shared.picks import daily_index, random_index, utc_today
+from shared.problems import empty_catalogue, no_such_package
+from shared.query import parse_daily_date, parse_page_query
+from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
+
+FRAMEWORK = "flask"
+
+blueprint = Blueprint("packages", __name__)
+
+
+@blueprint.get("/")
+def index():
+    return json_response(bodies.index_body(FRAMEWORK))
+
+
+@blueprint.get("/health")
+def health():
+    store().ping()
+    return json_response(bodies.health_body(store().kind))
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return json_response(bodies.openapi_document())
+
+
+@blueprint.get("/packages")
+def list_packages():
+    query = parse_page_query(request.query_string)
+    packages, total = store().search(query)
+    return json_response(bodies.page_body(packages, query, total))
+
+
+@blueprint.post("/packages")
+@curator_only
+def create_package(body: bytes):
+    fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
+    package = store().create(package_from_body(fields))
+    return package_response(package, 201)
+
+
+@blueprint.get("/packages/<name>")
+def get_package(name: str):
+    package = store().get(normalize_name(name))
+    if package is None:
+        raise no_such_package(normalize_name(name))
+    payload, etag = bodies.package_representation(codec(), package)
+    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+        return empty_response(304, {"ETag": etag})
+    return raw_json_response(payload, headers={"ETag": etag})
+
+
+@blueprint.put("/packages/<name>")
+@curator_only
+def replace_package(body: bytes, name: str):
+    fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
+    change = writes.replace_with(codec(), fields, request.headers.get("If-Match"))
+    return package_response(store().update(normalize_name(name), change))
+
+
+@blueprint.patch("/packages/<name>")
+@curator_only
+def patch_package(body: bytes, name: str):
+    content_type = request.headers.get("Content-Type")
+    patch = parse_json_write(codec(), content_type, body, MERGE_PATCH_OR_JSON)
+    change = writes.patch_with(codec(), patch, request.headers.get("If-Match"))
+    return package_response(store().update(normalize_name(name), change))
+
+
+@blueprint.delete("/packages/<name>")
+@curator_only
+def delete_package(body: bytes, name: str):
+    check = writes.delete_if_match(codec(), request.headers.get("If-Match"))
+    store().delete(normalize_name(name), check)
+    return empty_response(204)
+
+
+@blueprint.get("/rand")
+def random_package():
+    package = store().pick(random_index)
+    if package is None:
+        raise empty_catalogue()
+    return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
+
+
+@blueprint.get("/daily")
+def daily_package():
+    day = parse_daily_date(request.query_string) or utc_today()
+    package = store().pick(partial(daily_index, day))
+    if package is None:
+        raise empty_catalogue()
+    return json_response(package.to_dict(), headers=bodies.daily_cache_headers())

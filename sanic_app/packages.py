@@ -1,0 +1,113 @@
+"""The routes of API.md. Each handler parses (shared), awaits the store, and responds."""
+
+from functools import partial
+
+from sanic import Blueprint, Request
+
+from sanic_app.auth import curator_only
+from sanic_app.web import (
+    codec,
+    empty_response,
+    json_response,
+    package_response,
+    raw_json_response,
+    store,
+)
+from shared import bodies, writes
+from shared.conditional import if_none_match_hits
+from shared.model import normalize_name, package_from_body
+from shared.picks import daily_index, random_index, utc_today
+from shared.problems import empty_catalogue, no_such_package
+from shared.query import parse_daily_date, parse_page_query
+from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
+
+FRAMEWORK = "sanic"
+
+# Sanic serves "/packages/" too unless told otherwise, and adds no HEAD route by itself.
+blueprint = Blueprint("packages", strict_slashes=True)
+GET = ["GET", "HEAD"]
+
+
+@blueprint.route("/", methods=GET)
+async def index(request: Request):
+    return json_response(bodies.index_body(FRAMEWORK))
+
+
+@blueprint.route("/health", methods=GET)
+async def health(request: Request):
+    await store(request).ping()
+    return json_response(bodies.health_body(store(request).kind))
+
+
+@blueprint.route("/openapi.json", methods=GET)
+async def openapi(request: Request):
+    return json_response(bodies.openapi_document())
+
+
+@blueprint.route("/packages", methods=GET)
+async def list_packages(request: Request):
+    query = parse_page_query(request.query_string)
+    packages, total = await store(request).search(query)
+    return json_response(bodies.page_body(packages, query, total))
+
+
+@blueprint.post("/packages")
+@curator_only
+async def create_package(request: Request, body: bytes):
+    fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
+    package = await store(request).create(package_from_body(fields))
+    return package_response(request, package, 201)
+
+
+# unquote=True: Sanic hands route parameters over still percent-encoded otherwise.
+@blueprint.route("/packages/<name>", methods=GET, unquote=True)
+async def get_package(request: Request, name: str):
+    package = await store(request).get(normalize_name(name))
+    if package is None:
+        raise no_such_package(normalize_name(name))
+    payload, etag = bodies.package_representation(codec(request), package)
+    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+        return empty_response(304, {"ETag": etag})
+    return raw_json_response(payload, headers={"ETag": etag})
+
+
+@blueprint.put("/packages/<name>", unquote=True)
+@curator_only
+async def replace_package(request: Request, body: bytes, name: str):
+    fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
+    change = writes.replace_with(codec(request), fields, request.headers.get("If-Match"))
+    return package_response(request, await store(request).update(normalize_name(name), change))
+
+
+@blueprint.patch("/packages/<name>", unquote=True)
+@curator_only
+async def patch_package(request: Request, body: bytes, name: str):
+    content_type = request.headers.get("Content-Type")
+    patch = parse_json_write(codec(request), content_type, body, MERGE_PATCH_OR_JSON)
+    change = writes.patch_with(codec(request), patch, request.headers.get("If-Match"))
+    return package_response(request, await store(request).update(normalize_name(name), change))
+
+
+@blueprint.delete("/packages/<name>", unquote=True)
+@curator_only
+async def delete_package(request: Request, body: bytes, name: str):
+    check = writes.delete_if_match(codec(request), request.headers.get("If-Match"))
+    await store(request).delete(normalize_name(name), check)
+    return empty_response(204)
+
+
+@blueprint.route("/rand", methods=GET)
+async def random_package(request: Request):
+    package = await store(request).pick(random_index)
+    if package is None:
+        raise empty_catalogue()
+    return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
+
+
+@blueprint.route("/daily", methods=GET)
+async def daily_package(request: Request):
+    day = parse_daily_date(request.query_string) or utc_today()
+    package = await store(request).pick(partial(daily_index, day))
+    if package is None:
+        raise empty_catalogue()
+    return json_response(package.to_dict(), headers=bodies.daily_cache_headers())

@@ -1,0 +1,87 @@
+"""One settings object, read from ``PYADAY_*`` environment variables.
+
+Used by both apps, the tests and the benchmark runner, so a setting is defined once.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# API.md: a body over 64 KiB is refused with 413. A contract constant, not a setting.
+MAX_BODY_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    curator_tokens: tuple[str, ...] = ()
+    database_url: str = "memory://"
+    seed_catalogue: bool = True
+    json_codec: str = "simplejson"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    pool_size: int = 4
+    pool_timeout: float = 5.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read ``PYADAY_*`` variables; a malformed value stops start-up with a clear message."""
+        env = os.environ if environ is None else environ
+        values = {}
+        for name, parse in _PARSERS.items():
+            variable = "PYADAY_" + name.upper()
+            raw = env.get(variable)
+            if raw is None:
+                continue
+            try:
+                values[name] = parse(raw)
+            except ValueError as error:
+                raise ValueError(f"{variable}={raw!r} is not valid: {error}") from None
+        return cls(**values)
+
+
+def _tokens(raw: str) -> tuple[str, ...]:
+    return tuple(token.strip() for token in raw.split(",") if token.strip())
+
+
+def _flag(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value <= 65535:
+        raise ValueError("must be 0..65535")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be greater than 0")
+    return value
+
+
+_PARSERS = {
+    "curator_tokens": _tokens,
+    "database_url": str.strip,
+    "seed_catalogue": _flag,
+    "json_codec": str.strip,
+    "host": str.strip,
+    "port": _port,
+    "workers": _positive_int,
+    "pool_size": _positive_int,
+    "pool_timeout": _positive_float,
+}

@@ -1,0 +1,121 @@
+"""The package store, synchronous: what the Flask app calls.
+
+``store_async.py`` is its twin for Sanic, with the same class layout and method names (the
+convention of httpx and psycopg 3); a test keeps the two from drifting. Every store keeps
+packages keyed by normalized name and answers in normalized-name order.
+
+Writes take a function instead of a finished package: ``update(name, change)`` reads the
+current package, calls ``change(current)`` (which checks ``If-Match`` and validates) and stores
+the result, all under one lock or transaction, so concurrent curators never lose an update.
+"""
+
+import bisect
+import threading
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from shared.model import Package
+from shared.problems import Conflict, no_such_package
+from shared.query import PageQuery, matches_query
+from shared.settings import Settings
+
+Change = Callable[[Package], Package]
+Check = Callable[[Package], None]
+ChooseIndex = Callable[[int], int]
+
+
+class MemoryStore:
+    """A dict and a sorted key list behind one lock: safe under Flask's threaded servers."""
+
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._packages: dict[str, Package] = {}
+        self._sorted_names: list[str] = []
+
+    def open(self, seed: Iterable[Package] = ()) -> None:
+        """Start serving; an empty store takes the ``seed`` packages."""
+        with self._lock:
+            if self._packages:
+                return
+            self._packages = {package.normalized_name: package for package in seed}
+            self._sorted_names = sorted(self._packages)
+
+    def close(self) -> None:
+        """Nothing to release; the data lives as long as the object."""
+
+    def ping(self) -> None:
+        """Always reachable."""
+
+    def count(self) -> int:
+        return len(self._sorted_names)
+
+    def get(self, normalized_name: str) -> Package | None:
+        return self._packages.get(normalized_name)
+
+    def pick(self, choose_index: ChooseIndex) -> Package | None:
+        """The package at ``choose_index(count)`` in name order, or None when empty."""
+        with self._lock:
+            if not self._sorted_names:
+                return None
+            return self._packages[self._sorted_names[choose_index(len(self._sorted_names))]]
+
+    def search(self, query: PageQuery) -> tuple[list[Package], int]:
+        with self._lock:
+            found = [self._packages[name] for name in self._sorted_names]
+        if query.q is not None:
+            found = [p for p in found if matches_query(p.normalized_name, p.summary, query.q)]
+        return found[query.offset : query.offset + query.per_page], len(found)
+
+    def create(self, package: Package) -> Package:
+        with self._lock:
+            if package.normalized_name in self._packages:
+                raise Conflict(f"A package named {package.normalized_name!r} already exists.")
+            self._packages[package.normalized_name] = package
+            bisect.insort(self._sorted_names, package.normalized_name)
+        return package
+
+    def update(self, normalized_name: str, change: Change) -> Package:
+        with self._lock:
+            current = self._existing(normalized_name)
+            updated = change(current)
+            self._packages[normalized_name] = updated
+        return updated
+
+    def delete(self, normalized_name: str, check: Check) -> None:
+        with self._lock:
+            check(self._existing(normalized_name))
+            del self._packages[normalized_name]
+            self._sorted_names.pop(bisect.bisect_left(self._sorted_names, normalized_name))
+
+    def _existing(self, normalized_name: str) -> Package:
+        package = self._packages.get(normalized_name)
+        if package is None:
+            raise no_such_package(normalized_name)
+        return package
+
+
+_STORE_KINDS = {
+    "memory": "memory",
+    "sqlite": "sqlite",
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+}
+
+
+def store_kind(database_url: str) -> str:
+    """``memory``, ``sqlite`` or ``postgresql``, from the scheme of ``PYADAY_DATABASE_URL``."""
+    scheme = urlsplit(database_url).scheme.split("+", 1)[0]
+    if scheme not in _STORE_KINDS:
+        schemes = ", ".join(sorted(_STORE_KINDS))
+        raise ValueError(f"PYADAY_DATABASE_URL={database_url!r}: use a scheme of {schemes}")
+    return _STORE_KINDS[scheme]
+
+
+def create_store(settings: Settings) -> MemoryStore:
+    """The store ``PYADAY_DATABASE_URL`` names, not yet opened: no IO happens here."""
+    kind = store_kind(settings.database_url)
+    if kind != "memory":
+        raise ValueError(f"the {kind} store is not available yet")
+    return MemoryStore()
