@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def problem_response(problem: Problem):
-    response = json_response(problem_body(problem, request.path), problem.status, problem.headers())
+    # request.path is decoded here already (Sanic's is raw), as the instance wants it.
+    body = problem_body(problem, request.path)
+    response = json_response(body, problem.status, problem.headers())
     response.content_type = PROBLEM_MEDIA_TYPE
     return response
 
@@ -30,7 +32,8 @@ def handle_problem(problem: Problem):
 
 def handle_framework_error(error: HTTPException):
     if isinstance(error, MethodNotAllowed):
-        return problem_response(MethodNotAllowedProblem(request.method, error.valid_methods or ()))
+        allowed = allowed_methods(error)
+        return problem_response(MethodNotAllowedProblem(request.method, allowed))
     return problem_response(problem_for_status(error.code))
 
 
@@ -44,3 +47,8 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_framework_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def allowed_methods(error: MethodNotAllowed) -> list[str]:
+    """Werkzeug's MethodNotAllowed carries the methods of the route that matched the path."""
+    return error.valid_methods or []

@@ -1,0 +1,62 @@
+"""Testing the Flask app the Flask way: ``app.test_client()``, synchronous.
+
+Twin of ``test_sanic_native.py``: read the two side by side to see how testing changes.
+"""
+
+import pytest
+
+from flask_app import create_app
+from shared.settings import Settings
+
+TOKEN = "native-test-token"
+CURATOR = {"Authorization": f"Bearer {TOKEN}"}
+NEW_PACKAGE = {"name": "Native_Pkg", "version": "1.0", "summary": "made by a native test"}
+
+
+@pytest.fixture
+def app():
+    return create_app(Settings(curator_tokens=(TOKEN,)))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_index_names_the_framework(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.json == {"app": "pyaday", "framework": "flask", "version": "1.0.0"}
+
+
+def test_create_then_read_back(client):
+    created = client.post("/packages", json=NEW_PACKAGE, headers=CURATOR)
+    assert created.status_code == 201
+    assert created.headers["Location"] == "/packages/native-pkg"
+
+    response = client.get("/packages/native_pkg")
+    assert response.status_code == 200
+    assert response.headers["ETag"] == created.headers["ETag"]
+    assert response.json["summary"] == NEW_PACKAGE["summary"]
+
+
+def test_errors_are_problem_details(client):
+    response = client.get("/no/such/route")
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.json["instance"] == "/no/such/route"
+
+
+def test_the_store_is_reachable_from_the_app(app, client):
+    client.post("/packages", json=NEW_PACKAGE, headers=CURATOR)
+    # Flask keeps per-app state in app.extensions; a test can reach it directly.
+    assert app.extensions["pyaday"]["store"].get("native-pkg").version == "1.0"
+
+
+def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, monkeypatch):
+    store = app.extensions["pyaday"]["store"]
+    monkeypatch.setattr(store, "pick", lambda choose: 1 / 0)
+    response = client.get("/rand")
+    assert response.status_code == 500
+    assert response.json["detail"] == "The server could not complete the request."
+    assert b"ZeroDivisionError" not in response.data
