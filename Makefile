@@ -3,7 +3,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
 # A development curator token for the run-* and dev-* targets; never use it in production.
 DEV_TOKEN ?= dev-curator-token
 PORT_FLASK ?= 8001
