@@ -1,0 +1,214 @@
+"""Parity: the same request sequence to a fresh Flask app and a fresh Sanic app, answers compared.
+
+Status, the headers that matter (Content-Type, Location, ETag, Allow, WWW-Authenticate,
+Cache-Control) and bodies byte for byte. Only what depends on the clock is normalized first:
+``updated_at`` of written packages, their ETags, and ``max-age``; ``framework`` of ``GET /``
+differs by design.
+"""
+
+import random
+import re
+
+import pytest
+
+from shared.settings import Settings
+from tests.clients import CURATOR_TOKEN
+from tests.conftest import make_client
+from tests.test_api_support import BIG_BODY, compact, full, minimal
+
+HEADERS = ("Content-Type", "Location", "ETag", "Allow", "WWW-Authenticate", "Cache-Control")
+WRITTEN = ("parity-one", "parity-two", "parity-three")
+AUTH = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
+JSON = {"Content-Type": "application/json"}
+MAX_AGE = re.compile(rb"max-age=[0-9]+")
+CLOCK = re.compile(
+    rb'("normalized_name":"(?:' + b"|".join(n.encode() for n in WRITTEN) + rb')",'
+    rb'.*?"updated_at":")[^"]*(")'
+)
+ETAG_NOW = "{etag}"  # replaced, per app, by the current ETag of parity-one
+ETAG_THREE = "{etag3}"  # and of parity-three
+
+
+def j(value) -> dict:
+    return {"content": compact(value), "headers": {**AUTH, **JSON}}
+
+
+# (method, path, request keyword arguments); a path or header holding {etag} is filled per app.
+SEQUENCE = [
+    # Reads.
+    ("GET", "/health", {}),
+    ("GET", "/openapi.json", {}),
+    ("GET", "/packages", {}),
+    ("GET", "/packages?page=3&per_page=100", {}),
+    ("GET", "/packages?page=51&per_page=100", {}),
+    ("GET", "/packages?q=SQL&per_page=50", {}),
+    ("GET", "/packages?q=aws%20sdk", {}),
+    ("GET", "/packages?per_page=3&per_page=x&page=2", {}),
+    ("GET", "/packages/boto3", {}),
+    ("GET", "/packages/Flask_SQLAlchemy", {}),
+    ("GET", "/packages/flask%2Dsqlalchemy", {}),
+    ("GET", "/packages/kazoo", {}),
+    ("GET", "/daily?date=2026-01-05", {}),
+    ("GET", "/daily?date=2027-06-30", {}),
+    ("GET", "/daily", {}),
+    ("GET", "/rand", {}),
+    # HEADs.
+    ("HEAD", "/", {}),
+    ("HEAD", "/packages?page=2", {}),
+    ("HEAD", "/packages/boto3", {}),
+    ("HEAD", "/packages/nope-nope", {}),
+    ("HEAD", "/daily?date=2026-01-05", {}),
+    ("HEAD", "/rand", {}),
+    # Conditional reads.
+    ("GET", "/packages/boto3", {"headers": {"If-None-Match": "*"}}),
+    ("GET", "/packages/boto3", {"headers": {"If-None-Match": '"x", W/"y"'}}),
+    # Writes.
+    ("POST", "/packages", j(full("Parity_One"))),
+    ("POST", "/packages", j(minimal("parity.two", summary="café ☕"))),
+    ("POST", "/packages", j(minimal("PARITY-ONE"))),
+    ("GET", "/packages/parity-one", {}),
+    ("GET", "/packages?q=parity", {}),
+    ("GET", "/packages/parity-one", {"headers": {"If-None-Match": f"W/{ETAG_NOW}"}}),
+    ("PUT", "/packages/parity-one", j(minimal("parity_one", version="2.0"))),
+    ("PATCH", "/packages/parity-one", j({"license": "MIT", "keywords": ["a", "ü"]})),
+    (
+        "PATCH",
+        "/packages/parity-one",
+        {
+            "content": compact({"license": None}),
+            "headers": {**AUTH, "Content-Type": "application/merge-patch+json"},
+        },
+    ),
+    ("PATCH", "/packages/parity-one", {**j({"author": "A"}), "If-Match": ETAG_NOW}),
+    ("PUT", "/packages/parity-one", j(minimal("parity-one", summary="matched"))),
+    ("DELETE", "/packages/parity-two", {"headers": AUTH}),
+    ("DELETE", "/packages/parity-two", {"headers": AUTH}),
+    ("GET", "/packages/parity-two", {}),
+    ("POST", "/packages", j(minimal("parity-three"))),
+    # Conditional writes.
+    ("PATCH", "/packages/parity-one", {"if_match": '"stale"', **j({"summary": "x"})}),
+    ("PATCH", "/packages/parity-one", {"if_match": f"W/{ETAG_NOW}", **j({"summary": "x"})}),
+    ("PATCH", "/packages/parity-one", {"if_match": f'"a", {ETAG_NOW}', **j({"summary": "y"})}),
+    ("PUT", "/packages/parity-one", {"if_match": "*", **j(minimal("parity-one"))}),
+    ("DELETE", "/packages/parity-three", {"if_match": '"stale"', "headers": AUTH}),
+    ("DELETE", "/packages/parity-three", {"if_match": ETAG_THREE, "headers": AUTH}),
+    # Errors of every kind.
+    ("GET", "/nope?x=1", {}),
+    ("GET", "/packages/", {}),
+    ("PUT", "/packages/", {"headers": AUTH}),
+    ("GET", "/packages/no-such-package", {}),
+    ("GET", "/packages?page=0&per_page=500&q=", {}),
+    ("GET", "/daily?date=2026-02-30", {}),
+    ("GET", "/daily?date=", {}),
+    ("POST", "/", {}),
+    ("PUT", "/packages", {}),
+    ("POST", "/packages/boto3", {}),
+    ("OPTIONS", "/packages/boto3", {}),
+    ("POST", "/packages", {"content": BIG_BODY, "headers": JSON}),
+    ("POST", "/packages", {"content": compact(minimal("x")), "headers": JSON}),
+    ("POST", "/packages", {"content": b"{}", "headers": {"Authorization": "Basic abc"}}),
+    ("POST", "/packages", {"content": b"{}", "headers": {"Authorization": "Bearer wrong"}}),
+    ("POST", "/packages", {"content": b"{", "headers": {**AUTH, "Content-Type": "text/plain"}}),
+    ("POST", "/packages", {"content": b"{", "headers": {**AUTH, **JSON}}),
+    ("POST", "/packages", {"content": b"[1]", "headers": {**AUTH, **JSON}}),
+    ("PUT", "/packages/nope-nope", {"if_match": '"x"', **j({"colour": 1})}),
+    ("PUT", "/packages/parity-one", {"if_match": '"x"', **j({"colour": 1})}),
+    ("PUT", "/packages/parity-one", j(minimal("boto3"))),
+    (
+        "POST",
+        "/packages",
+        j(
+            {
+                "name": "-x-",
+                "version": "1.0-final-final",
+                "summary": 5,
+                "home_page": "ftp://x",
+                "requires_python": "py3",
+                "keywords": ["k"] * 21,
+                "download_rank": True,
+                "updated_at": "x",
+                "colour": "red",
+            }
+        ),
+    ),
+    ("POST", "/packages", j(minimal("boto3", version="nope"))),
+    ("POST", "/packages", j(minimal("Boto3"))),
+    ("PATCH", "/packages/parity-one", j({"name": "parity-one", "version": None})),
+    (
+        "PATCH",
+        "/packages/parity-one",
+        {"content": b"{}", "headers": {**AUTH, "Content-Type": "x/y"}},
+    ),
+    ("GET", "/packages/parity-one", {}),
+    ("GET", "/packages?q=parity", {}),
+]
+
+
+def send(client, method, path, spec, etags):
+    headers = dict(spec.get("headers", {}))
+    if "if_match" in spec:
+        headers["If-Match"] = spec["if_match"]
+    if "If-Match" in spec:
+        headers["If-Match"] = spec["If-Match"]
+    for placeholder, name in ((ETAG_NOW, "parity-one"), (ETAG_THREE, "parity-three")):
+        current = etags.get(name, '"none"')
+        headers = {key: value.replace(placeholder, current) for key, value in headers.items()}
+    random.seed(2026)  # /rand: the same draw for both apps
+    response = client.request(method, path, headers=headers, content=spec.get("content"))
+    name = path.split("?")[0].removeprefix("/packages/")
+    if name in WRITTEN and "ETag" in response.headers:
+        etags[name] = response.headers["ETag"]
+    if method == "POST" and "Location" in response.headers:
+        etags[response.headers["Location"].removeprefix("/packages/")] = response.headers["ETag"]
+    return response
+
+
+def normalized(method: str, path: str, response) -> tuple:
+    headers = {h: response.headers.get(h) for h in HEADERS}
+    name = path.split("?")[0].removeprefix("/packages/")
+    location = (response.headers.get("Location") or "").removeprefix("/packages/")
+    if headers["ETag"] and (name in WRITTEN or location in WRITTEN):
+        headers["ETag"] = "<written>"
+    if headers["Cache-Control"]:
+        headers["Cache-Control"] = MAX_AGE.sub(b"max-age=N", headers["Cache-Control"].encode())
+    body = CLOCK.sub(rb"\1<clock>\2", response.body)
+    return response.status, headers, body
+
+
+@pytest.fixture
+def twins(request):
+    if request.config.getoption("--live"):
+        pytest.skip("parity compares two in-process apps; --live runs one server")
+    settings = Settings(curator_tokens=(CURATOR_TOKEN,))
+    clients = [make_client("flask", settings), make_client("sanic", settings)]
+    yield clients
+    for client in clients:
+        client.close()
+
+
+def test_both_apps_answer_the_same_sequence_identically(twins):
+    flask, sanic = twins
+    etags = ({}, {})
+    for step, (method, path, spec) in enumerate(SEQUENCE):
+        answers = [
+            normalized(method, path, send(client, method, path, spec, tags))
+            for client, tags in zip(twins, etags, strict=True)
+        ]
+        assert answers[0] == answers[1], (step, method, path)
+        if method == "HEAD":
+            assert answers[0][2] == b""
+    assert flask.framework == "flask" and sanic.framework == "sanic"
+
+
+def test_index_differs_only_by_framework(twins):
+    bodies = [client.get("/").json() for client in twins]
+    assert [body.pop("framework") for body in bodies] == ["flask", "sanic"]
+    assert bodies[0] == bodies[1]
+    assert [client.get("/").headers["Content-Type"] for client in twins] == ["application/json"] * 2
+
+
+def test_the_whole_seed_catalogue_is_byte_identical(twins):
+    pages = [
+        b"".join(c.get(f"/packages?page={p}&per_page=100").body for p in (1, 25, 50)) for c in twins
+    ]
+    assert pages[0] == pages[1]
