@@ -10,10 +10,10 @@ from shared.problems import (
     PROBLEM_MEDIA_TYPE,
     InternalError,
     Problem,
+    method_not_allowed,
     problem_body,
     problem_for_status,
 )
-from shared.problems import MethodNotAllowed as MethodNotAllowedProblem
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def handle_problem(problem: Problem):
 def handle_framework_error(error: HTTPException):
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(error)
-        return problem_response(MethodNotAllowedProblem(request.method, allowed))
+        return problem_response(method_not_allowed(request.method, allowed))
     return problem_response(problem_for_status(error.code))
 
 

@@ -9,7 +9,7 @@ from shared.model import Package
 from shared.problems import PayloadTooLarge
 from shared.requests import require_body_size
 from shared.settings import MAX_BODY_BYTES, Settings
-from shared.store import MemoryStore
+from shared.store import Store
 
 
 def settings() -> Settings:
@@ -20,7 +20,7 @@ def codec() -> JsonCodec:
     return current_app.extensions["pyaday"]["codec"]
 
 
-def store() -> MemoryStore:
+def store() -> Store:
     return current_app.extensions["pyaday"]["store"]
 
 

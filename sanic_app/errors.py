@@ -12,10 +12,10 @@ from shared.problems import (
     PROBLEM_MEDIA_TYPE,
     InternalError,
     Problem,
+    method_not_allowed,
     problem_body,
     problem_for_status,
 )
-from shared.problems import MethodNotAllowed as MethodNotAllowedProblem
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def handle_problem(request: Request, problem: Problem):
 async def handle_framework_error(request: Request, error: SanicException):
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(request.app, request.path)
-        return problem_response(request, MethodNotAllowedProblem(request.method, allowed))
+        return problem_response(request, method_not_allowed(request.method, allowed))
     return problem_response(request, problem_for_status(error.status_code))
 
 

@@ -9,7 +9,7 @@ from shared.codec import JsonCodec
 from shared.model import Package
 from shared.requests import require_body_size
 from shared.settings import Settings
-from shared.store_async import AsyncMemoryStore
+from shared.store_async import AsyncStore
 
 
 def settings(request: Request) -> Settings:
@@ -20,7 +20,7 @@ def codec(request: Request) -> JsonCodec:
     return request.app.ctx.codec
 
 
-def store(request: Request) -> AsyncMemoryStore:
+def store(request: Request) -> AsyncStore:
     return request.app.ctx.store
 
 

@@ -140,6 +140,21 @@ def no_such_package(normalized_name: str) -> NotFound:
     return NotFound(f"There is no package named {normalized_name!r}.")
 
 
+def already_exists(normalized_name: str) -> Conflict:
+    return Conflict(f"A package named {normalized_name!r} already exists.")
+
+
+def method_not_allowed(method: str, allowed) -> Problem:
+    """405 for a path that exists with other methods; 404 when no method serves the path.
+
+    Sanic raises MethodNotAllowed for ``PUT /packages/`` although no route serves that path
+    (its router matches the slash loosely before the method): no allowed method means no route.
+    """
+    if not ordered_methods(allowed):
+        return NotFound()
+    return MethodNotAllowed(method, allowed)
+
+
 def empty_catalogue() -> NotFound:
     return NotFound("The catalogue is empty: there is no package to pick.")
 

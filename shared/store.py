@@ -12,16 +12,47 @@ the result, all under one lock or transaction, so concurrent curators never lose
 import bisect
 import threading
 from collections.abc import Callable, Iterable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from shared.model import Package
-from shared.problems import Conflict, no_such_package
+from shared.problems import already_exists, no_such_package
 from shared.query import PageQuery, matches_query
 from shared.settings import Settings
 
 Change = Callable[[Package], Package]
 Check = Callable[[Package], None]
 ChooseIndex = Callable[[int], int]
+
+
+class Store(Protocol):
+    """What the Flask app calls: ``MemoryStore``, ``SqliteStore`` and ``PostgresStore``.
+
+    A store that cannot reach its database raises ``StoreUnavailable`` (503) and changes
+    nothing; a later call tries again, so the app recovers when the database comes back.
+    """
+
+    kind: str
+
+    def open(self, seed: Iterable[Package] = ()) -> None: ...
+
+    def close(self) -> None: ...
+
+    def ping(self) -> None: ...
+
+    def count(self) -> int: ...
+
+    def get(self, normalized_name: str) -> Package | None: ...
+
+    def pick(self, choose_index: ChooseIndex) -> Package | None: ...
+
+    def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
+
+    def create(self, package: Package) -> Package: ...
+
+    def update(self, normalized_name: str, change: Change) -> Package: ...
+
+    def delete(self, normalized_name: str, check: Check) -> None: ...
 
 
 class MemoryStore:
@@ -71,7 +102,7 @@ class MemoryStore:
     def create(self, package: Package) -> Package:
         with self._lock:
             if package.normalized_name in self._packages:
-                raise Conflict(f"A package named {package.normalized_name!r} already exists.")
+                raise already_exists(package.normalized_name)
             self._packages[package.normalized_name] = package
             bisect.insort(self._sorted_names, package.normalized_name)
         return package
@@ -113,9 +144,16 @@ def store_kind(database_url: str) -> str:
     return _STORE_KINDS[scheme]
 
 
-def create_store(settings: Settings) -> MemoryStore:
+def create_store(settings: Settings) -> Store:
     """The store ``PYADAY_DATABASE_URL`` names, not yet opened: no IO happens here."""
+    # Imported here: those modules import this one, and the memory store needs no driver.
     kind = store_kind(settings.database_url)
-    if kind != "memory":
-        raise ValueError(f"the {kind} store is not available yet")
+    if kind == "sqlite":
+        from shared.sqlite_store import SqliteStore
+
+        return SqliteStore(settings)
+    if kind == "postgresql":
+        from shared.postgres_store import PostgresStore
+
+        return PostgresStore(settings)
     return MemoryStore()

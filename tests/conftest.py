@@ -1,20 +1,28 @@
-"""Fixtures: the app of each framework, and one client interface over both.
+"""Fixtures: the app of each framework over each store, and one client interface over all.
 
 Layered like Flask's tutorial: ``settings`` → ``api`` (one app, either framework) → helpers.
-Every test that takes ``api`` runs once per framework; with ``--live URL`` it runs once,
-over real HTTP, against whatever server answers there.
+Every test that takes ``api`` runs once per framework and store (memory, SQLite in a fresh
+file, PostgreSQL in a fresh database of a throwaway server); with ``--live URL`` it runs
+once, over real HTTP, against whatever server answers there.
 """
 
 import dataclasses
+import shutil
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
+from shared.catalogue import seed_for
 from shared.settings import Settings
+from shared.store import create_store
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
+from tests.postgres import start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
+STORES = ("memory", "sqlite", "postgresql")
 
 
 def pytest_addoption(parser):
@@ -26,9 +34,12 @@ def pytest_addoption(parser):
 
 
 def pytest_generate_tests(metafunc):
+    live = metafunc.config.getoption("--live")
     if "framework" in metafunc.fixturenames:
-        live = metafunc.config.getoption("--live")
         metafunc.parametrize("framework", ["live"] if live else FRAMEWORKS)
+    # A live server brings its own store: there is nothing to vary.
+    if "backend" in metafunc.fixturenames and not live:
+        metafunc.parametrize("backend", STORES)
 
 
 @pytest.fixture
@@ -37,8 +48,100 @@ def live_url(request):
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(curator_tokens=(CURATOR_TOKEN,))
+def backend() -> str:
+    """The store under test; ``pytest_generate_tests`` varies it over ``STORES``."""
+    return "memory"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the session, started on first use."""
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = start_throwaway_postgres()
+    yield server
+    server.remove()
+
+
+def seeded(settings: Settings) -> None:
+    """Open a store on an empty database once, so that it seeds it, and close it."""
+    store = create_store(settings)
+    store.open(seed_for(settings))
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    seeded(Settings(database_url=sqlite_url(path)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres_schema(postgres_server) -> str:
+    name = postgres_server.create_schema()
+    seeded(Settings(database_url=postgres_server.url(name)))
+    return name
+
+
+def sqlite_url(path: Path) -> str:
+    return "sqlite://" + quote(str(path))
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path) -> str:
+    """A store of the kind under test, holding the seed catalogue.
+
+    The apps seed an empty store when they open it; copying a store seeded once per session
+    (the file, or the table into a fresh schema) gives the same rows in a fraction of the time.
+    """
+    if backend == "sqlite":
+        path = tmp_path / "pyaday.db"
+        shutil.copyfile(request.getfixturevalue("seeded_sqlite_file"), path)
+        return sqlite_url(path)
+    if backend == "postgresql":
+        seeded_schema = request.getfixturevalue("seeded_postgres_schema")
+        return request.getfixturevalue("postgres_schema")(seeded_schema)
+    return "memory://"
+
+
+@pytest.fixture
+def empty_database_url(backend, request, tmp_path) -> str:
+    """A store of the kind under test with no table yet: the app creates and seeds it."""
+    return empty_store_url(backend, request, tmp_path)
+
+
+def empty_store_url(kind: str, request, tmp_path: Path) -> str:
+    if kind == "sqlite":
+        return sqlite_url(tmp_path / "empty.db")
+    if kind == "postgresql":
+        return request.getfixturevalue("postgres_schema")()
+    return "memory://"
+
+
+@pytest.fixture
+def postgres_schema(postgres_server):
+    """Makes fresh schemas (a copy of another one's table, or empty), dropped after the test.
+
+    A schema per test isolates tests as a database per test would, ten times faster.
+    """
+    names = []
+
+    def create(copy_of: str | None = None) -> str:
+        names.append(postgres_server.create_schema(copy_of))
+        return postgres_server.url(names[-1])
+
+    yield create
+    for name in names:
+        postgres_server.drop_schema(name)
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    # pool_size=1: sanic-testing opens the pool around every request, and a test client sends
+    # one request at a time. The real-server tests (test_storage_servers.py) use the default.
+    return Settings(curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1)
 
 
 def make_client(framework: str, settings: Settings, live_url: str | None = None):
@@ -57,10 +160,13 @@ def api(framework, settings, live_url):
 
 
 @pytest.fixture
-def empty_api(framework, settings, live_url):
+def empty_api(framework, settings, live_url, request):
     """An app whose catalogue starts empty (a live server's cannot be emptied: skipped)."""
     if framework == "live":
         pytest.skip("a live server's catalogue cannot be emptied from a test")
-    client = make_client(framework, dataclasses.replace(settings, seed_catalogue=False))
+    empty = dataclasses.replace(
+        settings, seed_catalogue=False, database_url=request.getfixturevalue("empty_database_url")
+    )
+    client = make_client(framework, empty)
     yield client
     client.close()

@@ -1,0 +1,133 @@
+"""The SQLite store, asynchronous (``aiosqlite``): what the Sanic app awaits.
+
+Twin of ``sqlite_store.py``, line for line: ``aiosqlite`` runs each call on the connection's
+own thread, so the event loop never waits on the disk or on another process's lock.
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+import aiosqlite
+
+from shared import sql
+from shared.model import Package
+from shared.problems import already_exists, no_such_package
+from shared.query import PageQuery
+from shared.settings import Settings
+from shared.sql import SQLITE_SQL as SQL
+from shared.sql_async import fetch_all, fetch_one, fetch_value
+from shared.sqlite_store import sqlite_path
+from shared.store import Change, Check, ChooseIndex
+
+
+async def connect(settings: Settings) -> aiosqlite.Connection:
+    """The same arguments as the sync ``connect``: aiosqlite hands them to ``sqlite3``."""
+    return await aiosqlite.connect(
+        sqlite_path(settings.database_url),
+        timeout=settings.pool_timeout,
+        isolation_level=None,
+    )
+
+
+class AsyncSqliteStore:
+    kind = "sqlite"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        # Made by open(): an asyncio lock belongs to the event loop that first waits on it.
+        self._lock: asyncio.Lock | None = None
+        self._connection: aiosqlite.Connection | None = None
+
+    async def open(self, seed: Iterable[Package] = ()) -> None:
+        """Connect, create the table if needed, and seed it if it is empty."""
+        self._lock = asyncio.Lock()
+        with sql.unavailable_on(sqlite3.OperationalError):
+            self._connection = await connect(self._settings)
+            await self._connection.execute(sql.SQLITE_WAL)
+        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
+            await db.execute(SQL.create_table)
+            if await fetch_value(db, SQL.count) == 0:
+                await db.executemany(SQL.insert, map(sql.row_parameters, seed))
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def ping(self) -> None:
+        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
+            await fetch_value(db, SQL.ping)
+
+    async def count(self) -> int:
+        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
+            return await fetch_value(db, SQL.count)
+
+    async def get(self, normalized_name: str) -> Package | None:
+        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
+            row = await fetch_one(db, SQL.get, {"normalized_name": normalized_name})
+        return None if row is None else sql.package_from_row(row)
+
+    async def pick(self, choose_index: ChooseIndex) -> Package | None:
+        """The package at ``choose_index(count)`` in name order, or None when empty."""
+        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
+            count = await fetch_value(db, SQL.count)
+            if count == 0:
+                return None
+            position = {"position": choose_index(count)}
+            row = await fetch_one(db, SQL.at_position, position)
+        return sql.package_from_row(row)
+
+    async def search(self, query: PageQuery) -> tuple[list[Package], int]:
+        needle = {"needle": sql.needle(query.q)}
+        page = {**needle, "limit": query.per_page, "offset": query.offset}
+        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
+            total = await fetch_value(db, SQL.count_matching, needle)
+            rows = await fetch_all(db, SQL.page_matching, page)
+        return [sql.package_from_row(row) for row in rows], total
+
+    async def create(self, package: Package) -> Package:
+        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
+            try:
+                await db.execute(SQL.insert, sql.row_parameters(package))
+            except sqlite3.IntegrityError:
+                raise already_exists(package.normalized_name) from None
+        return package
+
+    async def update(self, normalized_name: str, change: Change) -> Package:
+        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
+            updated = change(await self._existing(db, normalized_name))
+            await db.execute(SQL.update, sql.row_parameters(updated))
+        return updated
+
+    async def delete(self, normalized_name: str, check: Check) -> None:
+        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
+            check(await self._existing(db, normalized_name))
+            await db.execute(SQL.delete, {"normalized_name": normalized_name})
+
+    @asynccontextmanager
+    async def _transaction(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction: committed when the block ends, rolled back when it raises.
+
+        Reads take one too, so a count and the page after it agree. The lock keeps two
+        requests of this worker from interleaving statements on the one connection.
+        """
+        async with self._lock:
+            with sql.unavailable_on(sqlite3.OperationalError):
+                db = self._connection
+                try:
+                    await db.execute(begin)
+                    yield db
+                    await db.commit()
+                except BaseException:
+                    # Whatever failed (COMMIT too, or a cancelled request), the next transaction
+                    # must not find this one open. ROLLBACK without a transaction does nothing.
+                    await db.rollback()
+                    raise
+
+    async def _existing(self, db: aiosqlite.Connection, normalized_name: str) -> Package:
+        row = await fetch_one(db, SQL.get_for_update, {"normalized_name": normalized_name})
+        if row is None:
+            raise no_such_package(normalized_name)
+        return sql.package_from_row(row)

@@ -1,0 +1,65 @@
+"""Each sync store and its async twin keep the same public methods and signatures.
+
+The convention of httpx and psycopg 3: the async class is the sync one's name prefixed with
+``Async``, in the ``_async`` module beside it. Flask calls one, Sanic awaits the other, and the
+API suite runs them both; this test stops them from drifting apart in between.
+"""
+
+import inspect
+
+import pytest
+
+from shared.postgres_store import PostgresStore
+from shared.postgres_store_async import AsyncPostgresStore
+from shared.sqlite_store import SqliteStore
+from shared.sqlite_store_async import AsyncSqliteStore
+from shared.store import MemoryStore, Store
+from shared.store_async import AsyncMemoryStore, AsyncStore
+
+PAIRS = [
+    (Store, AsyncStore),
+    (MemoryStore, AsyncMemoryStore),
+    (SqliteStore, AsyncSqliteStore),
+    (PostgresStore, AsyncPostgresStore),
+]
+PAIR_IDS = [sync.__name__ for sync, _ in PAIRS]
+
+
+def public_methods(cls) -> dict:
+    return {
+        name: member
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
+def test_async_twin_is_named_after_the_sync_class(sync, async_):
+    assert async_.__name__ == "Async" + sync.__name__
+    assert async_.__module__ == sync.__module__ + "_async"
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
+def test_same_public_methods(sync, async_):
+    assert sorted(public_methods(sync)) == sorted(public_methods(async_))
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
+def test_same_signatures(sync, async_):
+    for name, method in public_methods(sync).items():
+        twin = public_methods(async_)[name]
+        assert inspect.signature(method) == inspect.signature(twin), name
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
+def test_sync_methods_return_and_async_ones_are_awaited(sync, async_):
+    twins = public_methods(async_)
+    for name, method in public_methods(sync).items():
+        assert not inspect.iscoroutinefunction(method), name
+        assert inspect.iscoroutinefunction(twins[name]), name
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS[1:], ids=PAIR_IDS[1:])
+def test_same_kind_and_constructor(sync, async_):
+    assert sync.kind == async_.kind
+    assert inspect.signature(sync.__init__) == inspect.signature(async_.__init__)
