@@ -7,12 +7,17 @@ export UV_PYTHON_DOWNLOADS := never
 DEV_TOKEN ?= dev-curator-token
 PORT_FLASK ?= 8001
 PORT_SANIC ?= 8002
+# The run-* and dev-* targets keep their data in a SQLite file, shared by every worker, unless
+# PYADAY_DATABASE_URL says otherwise (memory://, postgresql://...; see docs/storage.md).
+DATA_DIR := $(CURDIR)/var
+PYADAY_DATABASE_URL ?= sqlite://$(DATA_DIR)/pyaday.db
+SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DATABASE_URL)
 
 # uv from PATH, else the copy pip installs as a module (see the uv target).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean
+.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean bench bench-quick
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,21 +48,31 @@ format: env  ## apply ruff's fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-run-flask: env  ## the Flask app under gunicorn, production settings
-	@echo "pyaday (Flask, gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)"
-	PYADAY_PORT=$(PORT_FLASK) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) gunicorn -c python:flask_app.server
+run-flask: env $(DATA_DIR)  ## the Flask app under gunicorn, production settings
+	@echo "pyaday (Flask, gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	PYADAY_PORT=$(PORT_FLASK) $(SERVE_ENV) $(RUN) gunicorn -c python:flask_app.server
 
-run-sanic: env  ## the Sanic app under Sanic's own server, production settings
-	@echo "pyaday (Sanic) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)"
-	PYADAY_PORT=$(PORT_SANIC) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) python -m sanic_app.server
+run-sanic: env $(DATA_DIR)  ## the Sanic app under Sanic's own server, production settings
+	@echo "pyaday (Sanic) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	PYADAY_PORT=$(PORT_SANIC) $(SERVE_ENV) $(RUN) python -m sanic_app.server
 
-dev-flask: env  ## the Flask app with auto reload and debug logging
-	@echo "pyaday (Flask, dev) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)"
-	PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) flask --app flask_app run --debug --port $(PORT_FLASK)
+dev-flask: env $(DATA_DIR)  ## the Flask app with auto reload and debug logging
+	@echo "pyaday (Flask, dev) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	$(SERVE_ENV) $(RUN) flask --app flask_app run --debug --port $(PORT_FLASK)
 
-dev-sanic: env  ## the Sanic app with auto reload and debug logging
-	@echo "pyaday (Sanic, dev) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)"
-	PYADAY_PORT=$(PORT_SANIC) PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) $(RUN) python -m sanic_app.server --dev
+dev-sanic: env $(DATA_DIR)  ## the Sanic app with auto reload and debug logging
+	@echo "pyaday (Sanic, dev) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	PYADAY_PORT=$(PORT_SANIC) $(SERVE_ENV) $(RUN) python -m sanic_app.server --dev
+
+bench: env  ## Flask vs Sanic under load (~6 min): results, docs/benchmarks.md and its chart
+	$(RUN) python -m benchmarks
+
+bench-quick: env  ## a short bench (~1 min, rand and floor) into benchmarks/results/quick
+	$(RUN) python -m benchmarks --scenarios rand floor --duration 5 --warmup 1 --ab-duration 3 \
+	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md
+
+$(DATA_DIR):
+	mkdir -p $@
 
 clean:  ## remove the environment and caches
 	rm -rf .venv .pytest_cache .ruff_cache

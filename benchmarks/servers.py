@@ -23,6 +23,11 @@ SERVER_COMMANDS = {
     "flask": [sys.executable, "-m", "gunicorn", "-c", "python:flask_app.server"],
     "sanic": [sys.executable, "-m", "sanic_app.server"],
 }
+# The bare apps the benchmark compares pyaday against, served by the same server configs.
+FLOOR_COMMANDS = {
+    "flask": [*SERVER_COMMANDS["flask"], "benchmarks.floor_flask:app"],
+    "sanic": [sys.executable, "-m", "benchmarks.floor_sanic"],
+}
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_command(framework: str, cpus: Sequence[int] | None = None) -> list[str]:
-    command = list(SERVER_COMMANDS[framework])
+def server_command(
+    framework: str, cpus: Sequence[int] | None = None, floor: bool = False
+) -> list[str]:
+    command = list((FLOOR_COMMANDS if floor else SERVER_COMMANDS)[framework])
     if cpus:
         command = ["taskset", "-c", ",".join(map(str, cpus)), *command]
     return command
@@ -87,8 +94,12 @@ def running_server(
     cpus: Sequence[int] | None = None,
     port: int | None = None,
     startup_timeout: float = 30.0,
+    floor: bool = False,
 ) -> Iterator[RunningServer]:
-    """Run one framework's production server on a free local port until the block ends."""
+    """Run one framework's production server on a free local port until the block ends.
+
+    ``floor=True`` serves the framework's bare floor app (``benchmarks/floor_*.py``) instead.
+    """
     port = port or free_port()
     server_env = {
         **os.environ,
@@ -101,7 +112,7 @@ def running_server(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            server_command(framework, cpus),
+            server_command(framework, cpus, floor),
             cwd=PROJECT_ROOT,
             env=server_env,
             stdout=log,

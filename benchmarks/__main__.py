@@ -1,0 +1,91 @@
+"""``python -m benchmarks``: Flask and Sanic side by side under load; see docs/benchmarks.md.
+
+A full run with the defaults is ``make bench``; ``make bench-quick`` is a short one.
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from benchmarks.report import write_report
+from benchmarks.runner import BenchOptions, run_benchmark, save_results
+from benchmarks.scenarios import SCENARIOS
+from benchmarks.servers import FRAMEWORKS, PROJECT_ROOT
+
+
+def cpu_list(text: str) -> tuple[int, ...] | None:
+    """``0`` or ``0,1``; ``none`` leaves the process unpinned."""
+    if text.strip().lower() == "none":
+        return None
+    return tuple(int(cpu) for cpu in text.split(","))
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    defaults = BenchOptions(scenarios=())
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    add = parser.add_argument
+    add("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    add("--frameworks", nargs="+", choices=FRAMEWORKS, default=list(FRAMEWORKS))
+    add("--users", type=int, default=defaults.users, help="concurrent Locust users, ab's -c")
+    add("--duration", type=int, default=defaults.duration, help="seconds of each Locust run")
+    add("--warmup", type=int, default=defaults.warmup, help="seconds of Locust before each")
+    add("--workers", type=int, default=defaults.workers, help="server worker processes")
+    add("--store", default=defaults.store, help="PYADAY_DATABASE_URL for the servers")
+    add("--server-cpus", type=cpu_list, default=defaults.server_cpus, help="e.g. 0, or none")
+    add("--loadgen-cpus", type=cpu_list, default=defaults.loadgen_cpus, help="e.g. 1, or none")
+    add("--processes", type=int, default=defaults.processes, help="Locust processes")
+    add("--no-ab", dest="ab", action="store_false", help="skip the ab cross-check")
+    add("--ab-duration", type=int, default=defaults.ab_duration, help="seconds of each ab run")
+    add("--results-dir", type=Path, default=PROJECT_ROOT / "benchmarks" / "results")
+    add("--report", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks.md",
+        help="the Markdown report; the PNG chart goes beside it")  # fmt: skip
+    add("--report-from", type=Path, metavar="RESULTS_JSON",
+        help="measure nothing: write the report of an earlier run's results file")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+def options_from(args: argparse.Namespace) -> BenchOptions:
+    return BenchOptions(
+        scenarios=tuple(SCENARIOS[name] for name in args.scenarios),
+        frameworks=tuple(args.frameworks),
+        users=args.users,
+        duration=args.duration,
+        warmup=args.warmup,
+        workers=args.workers,
+        store=args.store,
+        server_cpus=args.server_cpus,
+        loadgen_cpus=args.loadgen_cpus,
+        processes=args.processes,
+        ab=args.ab,
+        ab_duration=args.ab_duration,
+    )
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if args.report_from:
+        write_report(json.loads(args.report_from.read_text(encoding="utf-8")), args.report)
+        print(f"report: {args.report} and {args.report.with_suffix('.png')}")
+        return 0
+    options = options_from(args)
+    # SIGTERM unwinds like Ctrl-C, so every server and load generator is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if options.loadgen_cpus:
+        # The runner itself shares the load generator's cores, leaving the server's to it.
+        os.sched_setaffinity(0, options.loadgen_cpus)
+    try:
+        document = run_benchmark(options, argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted: servers and load generators stopped", file=sys.stderr)
+        return 130
+    path = save_results(document, args.results_dir)
+    write_report(document, args.report)
+    print(f"results: {path}\nreport: {args.report} and {args.report.with_suffix('.png')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

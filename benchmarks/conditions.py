@@ -1,0 +1,65 @@
+"""The conditions a result holds under, recorded beside it: versions, machine, pins, servers."""
+
+import os
+import platform
+from importlib import metadata
+
+from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
+
+from flask_app import server as flask_server
+from shared.settings import Settings
+from shared.store import store_kind
+
+PACKAGES = ("flask", "werkzeug", "gunicorn", "sanic", "locust", "simplejson")
+
+
+def cpu_model() -> str:
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def server_conditions(workers: int) -> dict:
+    return {
+        "flask": {
+            "server": f"gunicorn {metadata.version('gunicorn')}",
+            "config": "flask_app/server.py",
+            "worker_class": flask_server.worker_class,
+            "workers": workers,
+            # gunicorn's sync workers close the connection after every response.
+            "keep_alive": flask_server.worker_class != "sync",
+        },
+        "sanic": {
+            "server": f"sanic {metadata.version('sanic')}",
+            "config": "sanic_app/server.py",
+            "workers": workers,
+            "keep_alive": SANIC_DEFAULTS["KEEP_ALIVE"],
+        },
+    }
+
+
+def collect(options, ab_version: str | None) -> dict:
+    """Everything a reader needs to judge or repeat the run (no secrets: the store by kind)."""
+    settings = Settings.from_env({**os.environ, "PYADAY_DATABASE_URL": options.store})
+    return {
+        "python": platform.python_version(),
+        "packages": {name: metadata.version(name) for name in PACKAGES},
+        "ab": ab_version,
+        "cpu_model": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        "server_cpus": options.server_cpus,
+        "loadgen_cpus": options.loadgen_cpus,
+        "users": options.users,
+        "duration_s": options.duration,
+        "warmup_s": options.warmup,
+        "ab_duration_s": options.ab_duration,
+        "locust_processes": options.processes,
+        "store": store_kind(settings.database_url),
+        "json_codec": settings.json_codec,
+        "servers": server_conditions(options.workers),
+        "client_keep_alive": {"locust": True, "ab -k": True, "ab": False},
+    }

@@ -1,0 +1,120 @@
+"""The Locust scenarios of ``make bench``: one FastHttpUser class per scenario, no think time.
+
+The runner picks the class by scenario name (``rand`` → ``RandUser``, see ``user_class`` in
+``benchmarks/scenarios.py``). To run one by hand against a running server::
+
+    locust -f benchmarks/locustfile.py --headless -u 50 -r 50 -t 20s \\
+        -H http://127.0.0.1:8002 RandUser
+
+Paths come from ``shared.routes``, names from the seed catalogue: nothing is retyped here.
+"""
+
+import math
+import random
+import uuid
+from datetime import date, timedelta
+from urllib.parse import quote
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+
+from shared import routes
+from shared.catalogue import seed_packages
+from shared.query import DEFAULT_PER_PAGE
+from shared.settings import Settings
+
+# Seed names as published (``Flask_SQLAlchemy``, not the key): reads exercise normalization.
+SEED_NAMES = [package.name for package in seed_packages()]
+SEED_PAGES = math.ceil(len(SEED_NAMES) / DEFAULT_PER_PAGE)
+SEARCH_TERMS = ("flask", "django", "aws", "http", "test", "async")
+
+
+@events.init.add_listener
+def refresh_loop_clock(**_kwargs):
+    """Locust schedules the end of ``--run-time`` on gevent's cached loop clock, which still
+    reads the moment before Locust's imports (about a second early): refresh it first."""
+    gevent.get_hub().loop.update_now()
+
+
+class BenchUser(FastHttpUser):
+    abstract = True
+    # A closed loop: each user sends its next request as soon as the last one is answered.
+    wait_time = constant(0)
+
+
+class HelloUser(BenchUser):
+    """The talk's "simple route"."""
+
+    @task
+    def index(self):
+        self.client.get(routes.INDEX)
+
+
+class RandUser(BenchUser):
+    """The talk's headline route: one package chosen at random."""
+
+    @task
+    def random_package(self):
+        self.client.get(routes.RANDOM)
+
+
+class ReadUser(BenchUser):
+    """A reader browsing: single packages mostly, some pages, searches and daily picks."""
+
+    @task(5)
+    def package(self):
+        path = routes.PACKAGE.format(name=quote(random.choice(SEED_NAMES)))
+        self.client.get(path, name=routes.PACKAGE)
+
+    @task(2)
+    def page(self):
+        self.client.get(routes.PACKAGES, params={"page": random.randint(1, SEED_PAGES)})
+
+    @task(1)
+    def search(self):
+        self.client.get(routes.PACKAGES, params={"q": random.choice(SEARCH_TERMS)})
+
+    @task(2)
+    def daily(self):
+        self.client.get(routes.DAILY)
+
+    @task(1)
+    def daily_of_another_day(self):
+        day = date.today() - timedelta(days=random.randint(1, 365))
+        self.client.get(routes.DAILY, params={"date": day.isoformat()})
+
+
+class CurateUser(BenchUser):
+    """A curator: creates a package of its own, replaces and patches it, then deletes it.
+
+    Every update and the delete carry the ETag of the previous answer in ``If-Match``, as a
+    careful client does; a 412 would mean another writer changed the package (none should).
+    The token is the first of ``PYADAY_CURATOR_TOKENS``, the same variable the server reads.
+    """
+
+    def on_start(self):
+        tokens = Settings.from_env().curator_tokens
+        if not tokens:
+            raise RuntimeError("CurateUser needs a curator token in PYADAY_CURATOR_TOKENS")
+        self.auth = {"Authorization": f"Bearer {tokens[0]}"}
+
+    @task
+    def lifecycle(self):
+        name = f"bench-{uuid.uuid4().hex[:16]}"
+        path = routes.PACKAGE.format(name=name)
+        fields = {"name": name, "version": "1.0", "summary": "A package of the benchmark."}
+        created = self.client.post(routes.PACKAGES, json=fields, headers=self.auth)
+        if created.status_code != 201:
+            return
+        fields |= {"version": "1.1", "keywords": ["benchmark"]}
+        replaced = self.write("PUT", path, created, json=fields)
+        if replaced.status_code != 200:
+            return
+        patched = self.write("PATCH", path, replaced, json={"download_rank": 1})
+        if patched.status_code != 200:
+            return
+        self.write("DELETE", path, patched)
+
+    def write(self, method: str, path: str, previous, **kwargs):
+        headers = {**self.auth, "If-Match": previous.headers["ETag"]}
+        return self.client.request(method, path, name=routes.PACKAGE, headers=headers, **kwargs)
