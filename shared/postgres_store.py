@@ -66,9 +66,10 @@ class PostgresStore:
                         copy.write_row(sql.copy_row(package))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        # Forget the pool first, so that a second close() does nothing (as in the twin).
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def ping(self) -> None:
         with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:

@@ -47,9 +47,11 @@ class AsyncPostgresStore:
                         await copy.write_row(sql.copy_row(package))
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        # Forget the pool first: a second close() (Sanic may run shutdown listeners twice)
+        # then does nothing.
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
 
     async def ping(self) -> None:
         async with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:

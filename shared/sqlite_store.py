@@ -8,8 +8,9 @@ once. The SQL and the row mapping are in ``shared/sql.py``.
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from urllib.parse import unquote, urlsplit
 
 from shared import sql
@@ -47,6 +48,25 @@ def connect(settings: Settings) -> sqlite3.Connection:
     )
 
 
+def enable_wal(settings: Settings) -> None:
+    """Put the file in WAL mode, so readers go on while one process writes.
+
+    The mode is stored in the file, but SQLite refuses the switch at once, without waiting out
+    the busy timeout, while another process holds a lock: as a second worker starting beside
+    the first one that is seeding does. So retry until the timeout.
+    """
+    deadline = time.monotonic() + settings.pool_timeout
+    with closing(connect(settings)) as connection:
+        while True:
+            try:
+                connection.execute(sql.SQLITE_WAL)
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+
 class SqliteStore:
     kind = "sqlite"
 
@@ -58,17 +78,18 @@ class SqliteStore:
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, create the table if needed, and seed it if it is empty."""
         with sql.unavailable_on(sqlite3.OperationalError):
+            enable_wal(self._settings)
             self._connection = connect(self._settings)
-            self._connection.execute(sql.SQLITE_WAL)
         with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
             db.execute(SQL.create_table)
             if fetch_value(db, SQL.count) == 0:
                 db.executemany(SQL.insert, map(sql.row_parameters, seed))
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        # Forget the connection first, so that a second close() does nothing (as in the twin).
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
     def ping(self) -> None:
         with self._transaction(sql.SQLITE_BEGIN_READ) as db:

@@ -18,7 +18,7 @@ from shared.query import PageQuery
 from shared.settings import Settings
 from shared.sql import SQLITE_SQL as SQL
 from shared.sql_async import fetch_all, fetch_one, fetch_value
-from shared.sqlite_store import sqlite_path
+from shared.sqlite_store import enable_wal, sqlite_path
 from shared.store import Change, Check, ChooseIndex
 
 
@@ -44,17 +44,21 @@ class AsyncSqliteStore:
         """Connect, create the table if needed, and seed it if it is empty."""
         self._lock = asyncio.Lock()
         with sql.unavailable_on(sqlite3.OperationalError):
+            # Once per start-up, a few milliseconds: a thread keeps its retries off the loop.
+            await asyncio.to_thread(enable_wal, self._settings)
             self._connection = await connect(self._settings)
-            await self._connection.execute(sql.SQLITE_WAL)
         async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
             await db.execute(SQL.create_table)
             if await fetch_value(db, SQL.count) == 0:
                 await db.executemany(SQL.insert, map(sql.row_parameters, seed))
 
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        # Forget the connection before awaiting: Sanic on uvloop may run its after_server_stop
+        # listeners twice at shutdown, and a second close() on a stopped aiosqlite connection
+        # would wait forever for its worker thread, hanging the process.
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
 
     async def ping(self) -> None:
         async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
