@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         # OPTIONS is outside the contract: without this, Flask answers it on every route.
         PROVIDE_AUTOMATIC_OPTIONS=False,
     )
+    # Paths are exact: Werkzeug would redirect /packages//x to /packages/x.
+    app.url_map.merge_slashes = False
     app.json = CodecJSONProvider(app)
     app.json.codec = get_codec(settings.json_codec)
     app.extensions["pyaday"] = {"settings": settings, "codec": app.json.codec}

@@ -31,9 +31,11 @@ class SimplejsonCodec:
     """Compact UTF-8 JSON, fields in insertion order, non-ASCII written as itself."""
 
     name = "simplejson"
+    # Built once: simplejson.dumps() with options builds a new encoder on every call.
+    _encoder = simplejson.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
     def dumps(self, obj: Any) -> str:
-        return simplejson.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+        return self._encoder.encode(obj)
 
     def loads(self, data: bytes | str) -> Any:
         return simplejson.loads(data, parse_constant=_reject_constant)
@@ -44,8 +46,10 @@ class StdlibJsonCodec:
 
     name = "json"
 
+    _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
     def dumps(self, obj: Any) -> str:
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+        return self._encoder.encode(obj)
 
     def loads(self, data: bytes | str) -> Any:
         return json.loads(data, parse_constant=_reject_constant)

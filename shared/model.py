@@ -177,6 +177,14 @@ _CHECKERS = {
 }
 
 
+def _check_no_nul(value: Any) -> str | None:
+    """NUL is no character of any name, version or text here, and PostgreSQL cannot store it."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        return "must not contain NUL (U+0000) characters"
+    return None
+
+
 def _unexpected_field_errors(body: dict) -> list[FieldError]:
     errors = []
     for key in body:
@@ -211,7 +219,8 @@ def _validated(body: dict, extra_errors: list[FieldError] = ()) -> Package:
         if field_name not in body:
             errors.append(FieldError(field_name, "is required"))
             continue
-        message = _CHECKERS[field_name](body[field_name])
+        value = body[field_name]
+        message = _check_no_nul(value) or _CHECKERS[field_name](value)
         if message:
             errors.append(FieldError(field_name, message))
     errors += _unexpected_field_errors(body)

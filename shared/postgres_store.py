@@ -81,7 +81,7 @@ class PostgresStore:
 
     def get(self, normalized_name: str) -> Package | None:
         with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            row = fetch_one(db, SQL.get, {"normalized_name": normalized_name})
+            row = fetch_one(db, SQL.get, sql.key(normalized_name))
         return None if row is None else sql.package_from_row(row)
 
     def pick(self, choose_index: ChooseIndex) -> Package | None:
@@ -119,7 +119,7 @@ class PostgresStore:
     def delete(self, normalized_name: str, check: Check) -> None:
         with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
             check(self._existing(db, normalized_name))
-            db.execute(SQL.delete, {"normalized_name": normalized_name})
+            db.execute(SQL.delete, sql.key(normalized_name))
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[psycopg.Connection]:
@@ -131,7 +131,7 @@ class PostgresStore:
 
     def _existing(self, db: psycopg.Connection, normalized_name: str) -> Package:
         """The current row, locked (FOR UPDATE) until the transaction ends."""
-        row = fetch_one(db, SQL.get_for_update, {"normalized_name": normalized_name})
+        row = fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
         if row is None:
             raise no_such_package(normalized_name)
         return sql.package_from_row(row)

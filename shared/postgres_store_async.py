@@ -63,7 +63,7 @@ class AsyncPostgresStore:
 
     async def get(self, normalized_name: str) -> Package | None:
         async with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            row = await fetch_one(db, SQL.get, {"normalized_name": normalized_name})
+            row = await fetch_one(db, SQL.get, sql.key(normalized_name))
         return None if row is None else sql.package_from_row(row)
 
     async def pick(self, choose_index: ChooseIndex) -> Package | None:
@@ -101,7 +101,7 @@ class AsyncPostgresStore:
     async def delete(self, normalized_name: str, check: Check) -> None:
         async with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
             check(await self._existing(db, normalized_name))
-            await db.execute(SQL.delete, {"normalized_name": normalized_name})
+            await db.execute(SQL.delete, sql.key(normalized_name))
 
     @asynccontextmanager
     async def _transaction(self, begin: str) -> AsyncIterator[psycopg.AsyncConnection]:
@@ -114,7 +114,7 @@ class AsyncPostgresStore:
 
     async def _existing(self, db: psycopg.AsyncConnection, normalized_name: str) -> Package:
         """The current row, locked (FOR UPDATE) until the transaction ends."""
-        row = await fetch_one(db, SQL.get_for_update, {"normalized_name": normalized_name})
+        row = await fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
         if row is None:
             raise no_such_package(normalized_name)
         return sql.package_from_row(row)

@@ -56,6 +56,8 @@ def parse_page_query(query_string: str | bytes) -> PageQuery:
     q = params.get("q")
     if q is not None and not 1 <= len(q) <= MAX_QUERY_LENGTH:
         errors.append(FieldError("q", f"must be 1 to {MAX_QUERY_LENGTH} characters"))
+    elif q is not None and "\x00" in q:
+        errors.append(FieldError("q", "must not contain NUL (U+0000) characters"))
     page = _bounded_int(params, "page", 1, 1, MAX_PAGE, errors)
     per_page = _bounded_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)
     if errors:

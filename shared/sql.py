@@ -137,6 +137,16 @@ POSTGRESQL_SETUP_LOCK = "SELECT pg_advisory_xact_lock(20260101)"
 POSTGRESQL_SEED_COPY = f"COPY packages ({', '.join(STORED_COLUMNS)}) FROM STDIN"
 
 
+def key(normalized_name: str) -> dict[str, str]:
+    """The parameters that look a package up by its key.
+
+    A key from a URL may hold NUL, which PostgreSQL's text cannot (the query would fail) and no
+    valid name holds. U+FFFD stands in for it: no valid name holds that either, so such a key
+    finds no row, as in the memory store.
+    """
+    return {"normalized_name": normalized_name.replace("\x00", "\ufffd")}
+
+
 def row_parameters(package: Package) -> dict:
     """A package as the named parameters of ``insert`` and ``update``."""
     return {

@@ -101,7 +101,7 @@ class SqliteStore:
 
     def get(self, normalized_name: str) -> Package | None:
         with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            row = fetch_one(db, SQL.get, {"normalized_name": normalized_name})
+            row = fetch_one(db, SQL.get, sql.key(normalized_name))
         return None if row is None else sql.package_from_row(row)
 
     def pick(self, choose_index: ChooseIndex) -> Package | None:
@@ -139,7 +139,7 @@ class SqliteStore:
     def delete(self, normalized_name: str, check: Check) -> None:
         with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
             check(self._existing(db, normalized_name))
-            db.execute(SQL.delete, {"normalized_name": normalized_name})
+            db.execute(SQL.delete, sql.key(normalized_name))
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
@@ -160,7 +160,7 @@ class SqliteStore:
                 raise
 
     def _existing(self, db: sqlite3.Connection, normalized_name: str) -> Package:
-        row = fetch_one(db, SQL.get_for_update, {"normalized_name": normalized_name})
+        row = fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
         if row is None:
             raise no_such_package(normalized_name)
         return sql.package_from_row(row)

@@ -184,6 +184,16 @@ INVALID_VALUES = {
     "keywords": ["a,b", None, ["k" * 51], ["k"] * 21, [1], [None], {"a": 1}],
     "download_rank": [0, -1, True, False, 1.5, 1.0, "3", [1]],
 }
+# NUL is no character of any field (and PostgreSQL's text cannot hold it): 422 in every store.
+NUL_VALUES = {
+    "summary": "a\u0000b",
+    "license": "\u0000",
+    "author": "x\u0000",
+    "home_page": "https://example.org/\u0000",
+    "keywords": ["ok", "\u0000"],
+}
+for nul_field, nul_value in NUL_VALUES.items():
+    INVALID_VALUES[nul_field].append(nul_value)
 
 
 @pytest.mark.parametrize("field", list(INVALID_VALUES))
@@ -357,3 +367,14 @@ def test_delete_ignores_its_body(api, scratch):
     response = send(api, "DELETE", path, b"{not json", {**TOKEN, "Content-Type": "text/plain"})
     assert response.status == 204
     assert response.body == b""
+
+
+def test_a_nul_in_a_name_or_query_finds_nothing_and_breaks_nothing(api, target):
+    snapshot = target[3]
+    assert problem(api.get("/packages/a%00b"), 404, "/packages/a%00b")
+    assert problem(
+        api.put("/packages/a%00b", json=minimal("a"), curator=True), 404, "/packages/a%00b"
+    )
+    assert problem(api.delete("/packages/a%00b", curator=True), 404, "/packages/a%00b")
+    assert validation_errors(api.get("/packages?q=a%00"), "/packages") == ["q"]
+    snapshot.assert_unchanged()

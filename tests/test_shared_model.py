@@ -63,6 +63,8 @@ def test_pep_503_normalization(name, normalized):
         ("version", "1.0-final-final"),
         ("version", None),
         ("summary", "s" * 513),
+        ("summary", "NUL \u0000 inside"),
+        ("keywords", ["\u0000"]),
         ("license", 3),
         ("home_page", "ftp://example.org"),
         ("home_page", "https://"),
