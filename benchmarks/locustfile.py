@@ -13,7 +13,6 @@ import math
 import random
 import uuid
 from datetime import date, timedelta
-from urllib.parse import quote
 
 import gevent
 from locust import FastHttpUser, constant, events, task
@@ -63,7 +62,7 @@ class ReadUser(BenchUser):
 
     @task(5)
     def package(self):
-        path = routes.PACKAGE.format(name=quote(random.choice(SEED_NAMES)))
+        path = routes.package_path(random.choice(SEED_NAMES))
         self.client.get(path, name=routes.PACKAGE)
 
     @task(2)
@@ -101,7 +100,7 @@ class CurateUser(BenchUser):
     @task
     def lifecycle(self):
         name = f"bench-{uuid.uuid4().hex[:16]}"
-        path = routes.PACKAGE.format(name=name)
+        path = routes.package_path(name)
         fields = {"name": name, "version": "1.0", "summary": "A package of the benchmark."}
         created = self.client.post(routes.PACKAGES, json=fields, headers=self.auth)
         if created.status_code != 201:

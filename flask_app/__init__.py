@@ -10,8 +10,6 @@ from shared.codec import JsonCodec, get_codec
 from shared.settings import Settings
 from shared.store import create_store
 
-FRAMEWORK = "flask"
-
 
 class CodecJSONProvider(JSONProvider):
     """Flask's JSON goes through the shared codec (Flask 2.0+ ignores simplejson otherwise)."""

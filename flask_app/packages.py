@@ -13,7 +13,7 @@ from flask_app.web import (
     raw_json_response,
     store,
 )
-from shared import bodies, writes
+from shared import bodies, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_index, random_index, utc_today
@@ -26,30 +26,30 @@ FRAMEWORK = "flask"
 blueprint = Blueprint("packages", __name__)
 
 
-@blueprint.get("/")
+@blueprint.get(routes.INDEX)
 def index():
     return json_response(bodies.index_body(FRAMEWORK))
 
 
-@blueprint.get("/health")
+@blueprint.get(routes.HEALTH)
 def health():
     store().ping()
     return json_response(bodies.health_body(store().kind))
 
 
-@blueprint.get("/openapi.json")
+@blueprint.get(routes.OPENAPI)
 def openapi():
     return json_response(bodies.openapi_document())
 
 
-@blueprint.get("/packages")
+@blueprint.get(routes.PACKAGES)
 def list_packages():
     query = parse_page_query(request.query_string)
     packages, total = store().search(query)
     return json_response(bodies.page_body(packages, query, total))
 
 
-@blueprint.post("/packages")
+@blueprint.post(routes.PACKAGES)
 @curator_only
 def create_package(body: bytes):
     fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
@@ -57,7 +57,7 @@ def create_package(body: bytes):
     return package_response(package, 201)
 
 
-@blueprint.get("/packages/<name>")
+@blueprint.get(routes.PACKAGE)
 def get_package(name: str):
     package = store().get(normalize_name(name))
     if package is None:
@@ -68,7 +68,7 @@ def get_package(name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
-@blueprint.put("/packages/<name>")
+@blueprint.put(routes.PACKAGE)
 @curator_only
 def replace_package(body: bytes, name: str):
     fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
@@ -76,7 +76,7 @@ def replace_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
-@blueprint.patch("/packages/<name>")
+@blueprint.patch(routes.PACKAGE)
 @curator_only
 def patch_package(body: bytes, name: str):
     content_type = request.headers.get("Content-Type")
@@ -85,7 +85,7 @@ def patch_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
-@blueprint.delete("/packages/<name>")
+@blueprint.delete(routes.PACKAGE)
 @curator_only
 def delete_package(body: bytes, name: str):
     check = writes.delete_if_match(codec(), request.headers.get("If-Match"))
@@ -93,7 +93,7 @@ def delete_package(body: bytes, name: str):
     return empty_response(204)
 
 
-@blueprint.get("/rand")
+@blueprint.get(routes.RANDOM)
 def random_package():
     package = store().pick(random_index)
     if package is None:
@@ -101,7 +101,7 @@ def random_package():
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
-@blueprint.get("/daily")
+@blueprint.get(routes.DAILY)
 def daily_package():
     day = parse_daily_date(request.query_string) or utc_today()
     package = store().pick(partial(daily_index, day))

@@ -9,8 +9,6 @@ from shared.codec import get_codec
 from shared.settings import MAX_BODY_BYTES, Settings
 from shared.store_async import create_async_store
 
-FRAMEWORK = "sanic"
-
 
 def create_app(settings: Settings | None = None) -> Sanic:
     settings = settings or Settings.from_env()

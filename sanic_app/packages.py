@@ -13,7 +13,7 @@ from sanic_app.web import (
     raw_json_response,
     store,
 )
-from shared import bodies, writes
+from shared import bodies, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_index, random_index, utc_today
@@ -28,30 +28,30 @@ blueprint = Blueprint("packages", strict_slashes=True)
 GET = ["GET", "HEAD"]
 
 
-@blueprint.route("/", methods=GET)
+@blueprint.route(routes.INDEX, methods=GET)
 async def index(request: Request):
     return json_response(bodies.index_body(FRAMEWORK))
 
 
-@blueprint.route("/health", methods=GET)
+@blueprint.route(routes.HEALTH, methods=GET)
 async def health(request: Request):
     await store(request).ping()
     return json_response(bodies.health_body(store(request).kind))
 
 
-@blueprint.route("/openapi.json", methods=GET)
+@blueprint.route(routes.OPENAPI, methods=GET)
 async def openapi(request: Request):
     return json_response(bodies.openapi_document())
 
 
-@blueprint.route("/packages", methods=GET)
+@blueprint.route(routes.PACKAGES, methods=GET)
 async def list_packages(request: Request):
     query = parse_page_query(request.query_string)
     packages, total = await store(request).search(query)
     return json_response(bodies.page_body(packages, query, total))
 
 
-@blueprint.post("/packages")
+@blueprint.post(routes.PACKAGES)
 @curator_only
 async def create_package(request: Request, body: bytes):
     fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
@@ -60,7 +60,7 @@ async def create_package(request: Request, body: bytes):
 
 
 # unquote=True: Sanic hands route parameters over still percent-encoded otherwise.
-@blueprint.route("/packages/<name>", methods=GET, unquote=True)
+@blueprint.route(routes.PACKAGE, methods=GET, unquote=True)
 async def get_package(request: Request, name: str):
     package = await store(request).get(normalize_name(name))
     if package is None:
@@ -71,7 +71,7 @@ async def get_package(request: Request, name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
-@blueprint.put("/packages/<name>", unquote=True)
+@blueprint.put(routes.PACKAGE, unquote=True)
 @curator_only
 async def replace_package(request: Request, body: bytes, name: str):
     fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
@@ -79,7 +79,7 @@ async def replace_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
-@blueprint.patch("/packages/<name>", unquote=True)
+@blueprint.patch(routes.PACKAGE, unquote=True)
 @curator_only
 async def patch_package(request: Request, body: bytes, name: str):
     content_type = request.headers.get("Content-Type")
@@ -88,7 +88,7 @@ async def patch_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
-@blueprint.delete("/packages/<name>", unquote=True)
+@blueprint.delete(routes.PACKAGE, unquote=True)
 @curator_only
 async def delete_package(request: Request, body: bytes, name: str):
     check = writes.delete_if_match(codec(request), request.headers.get("If-Match"))
@@ -96,7 +96,7 @@ async def delete_package(request: Request, body: bytes, name: str):
     return empty_response(204)
 
 
-@blueprint.route("/rand", methods=GET)
+@blueprint.route(routes.RANDOM, methods=GET)
 async def random_package(request: Request):
     package = await store(request).pick(random_index)
     if package is None:
@@ -104,7 +104,7 @@ async def random_package(request: Request):
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
-@blueprint.route("/daily", methods=GET)
+@blueprint.route(routes.DAILY, methods=GET)
 async def daily_package(request: Request):
     day = parse_daily_date(request.query_string) or utc_today()
     package = await store(request).pick(partial(daily_index, day))

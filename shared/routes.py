@@ -1,13 +1,20 @@
-"""The paths of API.md as templates, for clients that must not retype them (the benchmarks).
+"""The paths of API.md, defined once: both apps route them, clients fill them in.
 
-Templates use the OpenAPI form ``{name}``: fill one with ``PACKAGE.format(name=...)``.
-``tests/test_bench_harness.py`` checks that each one reaches a route of both apps.
+Flask and Sanic write a path parameter the same way (``<name>``), so both apps register these
+exact strings and the benchmark scenarios take their paths from here, not retyped.
 """
+
+from urllib.parse import quote
 
 INDEX = "/"
 HEALTH = "/health"
 OPENAPI = "/openapi.json"
 PACKAGES = "/packages"
-PACKAGE = "/packages/{name}"
+PACKAGE = "/packages/<name>"
 RANDOM = "/rand"
 DAILY = "/daily"
+
+
+def package_path(name: str) -> str:
+    """``PACKAGE`` for one package, the name percent-encoded as a path segment."""
+    return PACKAGE.replace("<name>", quote(name, safe=""))
