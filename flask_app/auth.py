@@ -2,9 +2,7 @@
 
 from functools import wraps
 
-from flask import request
-
-from flask_app.web import read_body, settings
+from flask_app.web import header, read_body, settings
 from shared.requests import require_curator
 
 
@@ -14,7 +12,7 @@ def curator_only(handler):
     @wraps(handler)
     def checked(*args, **kwargs):
         body = read_body()
-        require_curator(request.headers.get("Authorization"), settings().curator_tokens)
+        require_curator(header("Authorization"), settings().curator_tokens)
         return handler(body, *args, **kwargs)
 
     return checked

@@ -8,6 +8,7 @@ from flask_app.auth import curator_only
 from flask_app.web import (
     codec,
     empty_response,
+    header,
     json_response,
     package_response,
     raw_json_response,
@@ -52,7 +53,7 @@ def list_packages():
 @blueprint.post(routes.PACKAGES)
 @curator_only
 def create_package(body: bytes):
-    fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
+    fields = parse_json_write(codec(), header("Content-Type"), body)
     package = store().create(package_from_body(fields))
     return package_response(package, 201)
 
@@ -63,7 +64,7 @@ def get_package(name: str):
     if package is None:
         raise no_such_package(normalize_name(name))
     payload, etag = bodies.package_representation(codec(), package)
-    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+    if if_none_match_hits(header("If-None-Match"), etag):
         return empty_response(304, {"ETag": etag})
     return raw_json_response(payload, headers={"ETag": etag})
 
@@ -71,24 +72,24 @@ def get_package(name: str):
 @blueprint.put(routes.PACKAGE)
 @curator_only
 def replace_package(body: bytes, name: str):
-    fields = parse_json_write(codec(), request.headers.get("Content-Type"), body)
-    change = writes.replace_with(codec(), fields, request.headers.get("If-Match"))
+    fields = parse_json_write(codec(), header("Content-Type"), body)
+    change = writes.replace_with(codec(), fields, header("If-Match"))
     return package_response(store().update(normalize_name(name), change))
 
 
 @blueprint.patch(routes.PACKAGE)
 @curator_only
 def patch_package(body: bytes, name: str):
-    content_type = request.headers.get("Content-Type")
+    content_type = header("Content-Type")
     patch = parse_json_write(codec(), content_type, body, MERGE_PATCH_OR_JSON)
-    change = writes.patch_with(codec(), patch, request.headers.get("If-Match"))
+    change = writes.patch_with(codec(), patch, header("If-Match"))
     return package_response(store().update(normalize_name(name), change))
 
 
 @blueprint.delete(routes.PACKAGE)
 @curator_only
 def delete_package(body: bytes, name: str):
-    check = writes.delete_if_match(codec(), request.headers.get("If-Match"))
+    check = writes.delete_if_match(codec(), header("If-Match"))
     store().delete(normalize_name(name), check)
     return empty_response(204)
 

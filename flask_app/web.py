@@ -24,6 +24,12 @@ def store() -> Store:
     return current_app.extensions["pyaday"]["store"]
 
 
+def header(name: str) -> str | None:
+    """A request header, its repeated lines joined with commas as RFC 9110 reads them."""
+    lines = request.headers.getlist(name)
+    return ", ".join(lines) if lines else None
+
+
 def read_body() -> bytes:
     """The request body, at most 64 KiB.
 

@@ -4,7 +4,7 @@ from functools import wraps
 
 from sanic import Request
 
-from sanic_app.web import read_body, settings
+from sanic_app.web import header, read_body, settings
 from shared.requests import require_curator
 
 
@@ -14,7 +14,7 @@ def curator_only(handler):
     @wraps(handler)
     async def checked(request: Request, *args, **kwargs):
         body = read_body(request)
-        require_curator(request.headers.get("Authorization"), settings(request).curator_tokens)
+        require_curator(header(request, "Authorization"), settings(request).curator_tokens)
         return await handler(request, body, *args, **kwargs)
 
     return checked

@@ -8,6 +8,7 @@ from sanic_app.auth import curator_only
 from sanic_app.web import (
     codec,
     empty_response,
+    header,
     json_response,
     package_response,
     raw_json_response,
@@ -54,7 +55,7 @@ async def list_packages(request: Request):
 @blueprint.post(routes.PACKAGES)
 @curator_only
 async def create_package(request: Request, body: bytes):
-    fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
+    fields = parse_json_write(codec(request), header(request, "Content-Type"), body)
     package = await store(request).create(package_from_body(fields))
     return package_response(request, package, 201)
 
@@ -66,7 +67,7 @@ async def get_package(request: Request, name: str):
     if package is None:
         raise no_such_package(normalize_name(name))
     payload, etag = bodies.package_representation(codec(request), package)
-    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+    if if_none_match_hits(header(request, "If-None-Match"), etag):
         return empty_response(304, {"ETag": etag})
     return raw_json_response(payload, headers={"ETag": etag})
 
@@ -74,24 +75,24 @@ async def get_package(request: Request, name: str):
 @blueprint.put(routes.PACKAGE, unquote=True)
 @curator_only
 async def replace_package(request: Request, body: bytes, name: str):
-    fields = parse_json_write(codec(request), request.headers.get("Content-Type"), body)
-    change = writes.replace_with(codec(request), fields, request.headers.get("If-Match"))
+    fields = parse_json_write(codec(request), header(request, "Content-Type"), body)
+    change = writes.replace_with(codec(request), fields, header(request, "If-Match"))
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
 @blueprint.patch(routes.PACKAGE, unquote=True)
 @curator_only
 async def patch_package(request: Request, body: bytes, name: str):
-    content_type = request.headers.get("Content-Type")
+    content_type = header(request, "Content-Type")
     patch = parse_json_write(codec(request), content_type, body, MERGE_PATCH_OR_JSON)
-    change = writes.patch_with(codec(request), patch, request.headers.get("If-Match"))
+    change = writes.patch_with(codec(request), patch, header(request, "If-Match"))
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
 @blueprint.delete(routes.PACKAGE, unquote=True)
 @curator_only
 async def delete_package(request: Request, body: bytes, name: str):
-    check = writes.delete_if_match(codec(request), request.headers.get("If-Match"))
+    check = writes.delete_if_match(codec(request), header(request, "If-Match"))
     await store(request).delete(normalize_name(name), check)
     return empty_response(204)
 

@@ -24,6 +24,15 @@ def store(request: Request) -> AsyncStore:
     return request.app.ctx.store
 
 
+def header(request: Request, name: str) -> str | None:
+    """A request header, its repeated lines joined with commas as RFC 9110 reads them.
+
+    ``request.headers.get`` gives the first line only (gunicorn joins them for Flask).
+    """
+    lines = request.headers.getall(name, [])
+    return ", ".join(lines) if lines else None
+
+
 def read_body(request: Request) -> bytes:
     """The request body, at most 64 KiB.
 

@@ -74,6 +74,12 @@ def parse_json_object(codec: JsonCodec, body: bytes) -> dict:
         raise InvalidBody(f"The body is not valid JSON: {error}") from None
     if not isinstance(value, dict):
         raise InvalidBody(f"The body must be a JSON object, not {_json_kind(value)}.")
+    try:
+        # A \ud800 escape is JSON syntax but no Unicode character: it could never be written
+        # back out as UTF-8, so refuse it here rather than store it and fail on every read.
+        codec.dumps(value).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidBody("The body holds a lone UTF-16 surrogate (\\ud800 to \\udfff).") from None
     return value
 
 

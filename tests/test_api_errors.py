@@ -58,6 +58,8 @@ def where(method: str, path: str) -> str:
 
 
 NOT_JSON = [b"", b"{", b"nope", b"{'name': 'x'}", b'{"name": "x",}', b"NaN", b"\xff\xfe{}", b"{}x"]
+# JSON escapes of lone UTF-16 surrogates: JSON syntax, but no text that UTF-8 can hold.
+NOT_JSON += [rb'{"summary": "\ud800"}', rb'{"\udfff": 1}']
 NOT_AN_OBJECT = [b"[]", b'[{"name": "x"}]', b'"text"', b"42", b"true", b"null"]
 
 

@@ -437,3 +437,19 @@ def test_updated_at_is_set_by_the_server(api, scratch):
     patched = package_body(api.patch(path_of(created), json={"author": "A"}, curator=True))
     assert TIMESTAMP.fullmatch(patched["updated_at"])
     assert patched["updated_at"] >= created["updated_at"]
+
+
+def test_repeated_header_lines_count_as_one_comma_separated_list(api, scratch):
+    # RFC 9110: repeated lines of a list header mean their values joined with commas. gunicorn
+    # joins them for Flask; Sanic keeps each line and the app must join them itself.
+    created, etag = scratch.create()
+    path = f"/packages/{created['normalized_name']}"
+    curator = ("Authorization", f"Bearer {CURATOR_TOKEN}")
+    json_type = ("Content-Type", "application/json")
+    patch = compact({"summary": "patched"})
+    stale_then_current = [curator, json_type, ("If-Match", '"stale"'), ("If-Match", etag)]
+    response = api.request("PATCH", path, headers=stale_then_current, content=patch)
+    assert package_body(response)["summary"] == "patched"
+    # Two Authorization lines are one malformed credential, whatever each line holds.
+    response = api.request("PATCH", path, headers=[curator, curator, json_type], content=patch)
+    problem(response, 401, path)

@@ -135,7 +135,9 @@ def test_codecs_write_compact_utf8_in_insertion_order(codec_name):
     assert codec.dumps({"b": "café ☕", "a": [1, None]}) == '{"b":"café ☕","a":[1,null]}'
 
 
-@pytest.mark.parametrize("body", [b"{", b"[]", b'"x"', b"null", b"\xff{}", b'{"a": NaN}'])
+@pytest.mark.parametrize(
+    "body", [b"{", b"[]", b'"x"', b"null", b"\xff{}", b'{"a": NaN}', rb'{"a": "\ud800"}']
+)
 def test_bodies_that_are_not_json_objects_are_400(body):
     with pytest.raises(InvalidBody):
         parse_json_object(get_codec("simplejson"), body)
