@@ -20,3 +20,10 @@ accesslog = None
 control_socket_disable = True
 errorlog = "-"
 loglevel = "info"
+
+
+def worker_exit(server, worker) -> None:
+    """Close the worker's store (its connection pool) as it stops, as Sanic's listener does."""
+    store = getattr(worker.wsgi, "extensions", {}).get("pyaday", {}).get("store")
+    if store is not None:
+        store.close()

@@ -25,7 +25,8 @@ from shared.store import Change, Check, ChooseIndex
 
 # What a stopped, restarting or unreachable server raises: each becomes a 503. The pool
 # replaces broken connections by itself, so the next request after the server is back works.
-UNAVAILABLE = (psycopg.OperationalError, PoolTimeout)
+# InterfaceError: a connection the server dropped between the pool's check and its use.
+UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
 def pool_arguments(settings: Settings) -> dict:

@@ -5,6 +5,7 @@ without knowing any web framework; the apps only turn them into responses.
 """
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from urllib.parse import quote
 
 from shared.settings import MAX_BODY_BYTES
@@ -159,13 +160,34 @@ def empty_catalogue() -> NotFound:
     return NotFound("The catalogue is empty: there is no package to pick.")
 
 
-# Statuses the frameworks raise themselves, mapped onto the hierarchy above.
-_BY_STATUS = {cls.status: cls for cls in (InvalidBody, NotFound, PayloadTooLarge)}
+class HttpError(Problem):
+    """Any other error a framework raises on its own (a malformed header, ``Expect: foo``...).
+
+    It keeps the framework's status; ``about:blank`` says the status is all there is to know
+    (RFC 9457, section 4.2.1).
+    """
+
+    slug = ""
+
+    def __init__(self, status: int):
+        self.status = status
+        self.title = HTTPStatus(status).phrase
+        super().__init__(f"The server answered {status} {self.title}.")
+
+    @property
+    def type(self) -> str:
+        return "about:blank"
+
+
+# Statuses the frameworks raise themselves with a meaning of the contract's own.
+_BY_STATUS = {cls.status: cls for cls in (NotFound, PayloadTooLarge)}
 
 
 def problem_for_status(status: int) -> Problem:
-    """The problem for an error a framework raised on its own (404, 413, 400)."""
-    return _BY_STATUS.get(status, InternalError)()
+    """The problem for an error a framework raised on its own (404, 413, any other)."""
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]()
+    return HttpError(status if 400 <= status < 600 else 500)
 
 
 def ordered_methods(methods) -> tuple[str, ...]:

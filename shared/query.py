@@ -14,10 +14,11 @@ from shared.problems import FieldError, ValidationFailed
 MAX_QUERY_LENGTH = 100
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-# Deep enough for any real catalogue, small enough that an offset stays a safe SQL integer.
-MAX_PAGE = 1_000_000
+# Far past the end of any catalogue (such a page is 200 with no items), yet small enough that
+# its offset stays a 64-bit SQL integer.
+MAX_PAGE = 10**15
 
-_DIGITS = re.compile(r"[0-9]{1,7}")
+_DIGITS = re.compile(r"[0-9]{1,16}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

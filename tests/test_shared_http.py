@@ -14,6 +14,7 @@ from shared.problems import (
     UnsupportedMediaType,
     ValidationFailed,
     problem_body,
+    problem_for_status,
 )
 from shared.query import PageQuery, matches_query, parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, media_type, parse_json_write, require_curator
@@ -45,6 +46,13 @@ def test_paging_defaults_first_values_and_offsets():
 def test_malformed_blank_or_out_of_range_paging_is_422(query_string):
     with pytest.raises(ValidationFailed):
         parse_page_query(query_string)
+
+
+def test_a_page_far_past_the_end_is_still_a_page():
+    assert parse_page_query("page=00000001").page == 1
+    assert parse_page_query("page=1000000000000000").offset == (10**15 - 1) * 20
+    with pytest.raises(ValidationFailed):
+        parse_page_query("page=1000000000000001")
 
 
 def test_q_over_100_characters_is_422_and_every_broken_parameter_is_listed():
@@ -163,3 +171,11 @@ def test_settings_come_from_pyaday_variables():
     assert settings.workers == 2 and settings.seed_catalogue is False
     with pytest.raises(ValueError, match="PYADAY_WORKERS"):
         Settings.from_env({"PYADAY_WORKERS": "0"})
+
+
+def test_framework_errors_keep_their_status():
+    assert problem_for_status(404).type.endswith("/not-found")
+    assert problem_for_status(413).status == 413
+    expectation = problem_body(problem_for_status(417), "/packages")
+    assert expectation["type"] == "about:blank"
+    assert (expectation["status"], expectation["title"]) == (417, "Expectation Failed")
