@@ -34,7 +34,8 @@ async def handle_problem(request: Request, problem: Problem):
 
 async def handle_framework_error(request: Request, error: SanicException):
     if isinstance(error, MethodNotAllowed):
-        allowed = allowed_methods(request.app, request.path)
+        # Ask about the decoded path, as Flask routes it: /packages/a%2Fb is /packages/a/b.
+        allowed = allowed_methods(request.app, unquote(request.path))
         return problem_response(request, method_not_allowed(request.method, allowed))
     return problem_response(request, problem_for_status(error.status_code))
 

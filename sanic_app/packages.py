@@ -18,7 +18,7 @@ from shared import bodies, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_index, random_index, utc_today
-from shared.problems import empty_catalogue, no_such_package
+from shared.problems import NotFound, empty_catalogue, no_such_package
 from shared.query import parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
 
@@ -27,6 +27,14 @@ FRAMEWORK = "sanic"
 # Sanic serves "/packages/" too unless told otherwise, and adds no HEAD route by itself.
 blueprint = Blueprint("packages", strict_slashes=True)
 GET = ["GET", "HEAD"]
+
+
+@blueprint.on_request
+async def refuse_encoded_slashes(request: Request):
+    """Answer ``/packages/a%2Fb`` as Flask does: a WSGI server decodes ``%2F`` before routing,
+    so Flask sees ``/packages/a/b`` and no route; Sanic routes first and decodes after."""
+    if "/" in request.match_info.get("name", ""):
+        raise NotFound()
 
 
 @blueprint.route(routes.INDEX, methods=GET)

@@ -39,4 +39,6 @@ def test_same_functions_in_the_same_order(file_name):
     sanic_names = top_level_names(SANIC / file_name)
     # The Flask app plugs the codec in with a JSONProvider class; Sanic takes dumps= instead.
     flask_names = [name for name in flask_names if name != "CodecJSONProvider"]
+    # WSGI decodes %2F before Flask routes; Sanic must refuse it itself.
+    sanic_names = [name for name in sanic_names if name != "refuse_encoded_slashes"]
     assert flask_names == sanic_names
