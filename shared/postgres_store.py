@@ -16,12 +16,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from shared import sql
 from shared.model import Package
-from shared.problems import already_exists, no_such_package
-from shared.query import PageQuery
 from shared.settings import Settings
 from shared.sql import POSTGRESQL_SQL as SQL
-from shared.sql import fetch_all, fetch_one, fetch_value
-from shared.store import Change, Check, ChooseIndex
+from shared.sql import fetch_value
+from shared.sql_store import SqlStore
 
 # What a stopped, restarting or unreachable server raises: each becomes a 503. The pool
 # replaces broken connections by itself, so the next request after the server is back works.
@@ -42,8 +40,12 @@ def pool_arguments(settings: Settings) -> dict:
     }
 
 
-class PostgresStore:
+class PostgresStore(SqlStore):
     kind = "postgresql"
+    statements = SQL
+    begin_read = sql.POSTGRESQL_BEGIN_READ
+    begin_write = sql.POSTGRESQL_BEGIN_WRITE
+    duplicate_key = errors.UniqueViolation
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -72,56 +74,6 @@ class PostgresStore:
         if pool is not None:
             pool.close()
 
-    def ping(self) -> None:
-        with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            fetch_value(db, SQL.ping)
-
-    def count(self) -> int:
-        with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            return fetch_value(db, SQL.count)
-
-    def get(self, normalized_name: str) -> Package | None:
-        with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            row = fetch_one(db, SQL.get, sql.key(normalized_name))
-        return None if row is None else sql.package_from_row(row)
-
-    def pick(self, choose_index: ChooseIndex) -> Package | None:
-        """The package at ``choose_index(count)`` in name order, or None when empty."""
-        with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            count = fetch_value(db, SQL.count)
-            if count == 0:
-                return None
-            position = {"position": choose_index(count)}
-            row = fetch_one(db, SQL.at_position, position)
-        return sql.package_from_row(row)
-
-    def search(self, query: PageQuery) -> tuple[list[Package], int]:
-        needle = {"needle": sql.needle(query.q)}
-        page = {**needle, "limit": query.per_page, "offset": query.offset}
-        with self._transaction(sql.POSTGRESQL_BEGIN_READ) as db:
-            total = fetch_value(db, SQL.count_matching, needle)
-            rows = fetch_all(db, SQL.page_matching, page)
-        return [sql.package_from_row(row) for row in rows], total
-
-    def create(self, package: Package) -> Package:
-        with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
-            try:
-                db.execute(SQL.insert, sql.row_parameters(package))
-            except errors.UniqueViolation:
-                raise already_exists(package.normalized_name) from None
-        return package
-
-    def update(self, normalized_name: str, change: Change) -> Package:
-        with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
-            updated = change(self._existing(db, normalized_name))
-            db.execute(SQL.update, sql.row_parameters(updated))
-        return updated
-
-    def delete(self, normalized_name: str, check: Check) -> None:
-        with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
-            check(self._existing(db, normalized_name))
-            db.execute(SQL.delete, sql.key(normalized_name))
-
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[psycopg.Connection]:
         """One transaction on a pooled connection: committed when the block ends, rolled
@@ -129,10 +81,3 @@ class PostgresStore:
         with sql.unavailable_on(*UNAVAILABLE), self._pool.connection() as db:
             db.execute(begin)
             yield db
-
-    def _existing(self, db: psycopg.Connection, normalized_name: str) -> Package:
-        """The current row, locked (FOR UPDATE) until the transaction ends."""
-        row = fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
-        if row is None:
-            raise no_such_package(normalized_name)
-        return sql.package_from_row(row)

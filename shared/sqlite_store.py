@@ -15,12 +15,10 @@ from urllib.parse import unquote, urlsplit
 
 from shared import sql
 from shared.model import Package
-from shared.problems import already_exists, no_such_package
-from shared.query import PageQuery
 from shared.settings import Settings
 from shared.sql import SQLITE_SQL as SQL
-from shared.sql import fetch_all, fetch_one, fetch_value
-from shared.store import Change, Check, ChooseIndex
+from shared.sql import fetch_value
+from shared.sql_store import SqlStore
 
 
 def sqlite_path(database_url: str) -> str:
@@ -67,8 +65,12 @@ def enable_wal(settings: Settings) -> None:
                 time.sleep(0.02)
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
     kind = "sqlite"
+    statements = SQL
+    begin_read = sql.SQLITE_BEGIN_READ
+    begin_write = sql.SQLITE_BEGIN_WRITE
+    duplicate_key = sqlite3.IntegrityError
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -91,56 +93,6 @@ class SqliteStore:
         if connection is not None:
             connection.close()
 
-    def ping(self) -> None:
-        with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            fetch_value(db, SQL.ping)
-
-    def count(self) -> int:
-        with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            return fetch_value(db, SQL.count)
-
-    def get(self, normalized_name: str) -> Package | None:
-        with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            row = fetch_one(db, SQL.get, sql.key(normalized_name))
-        return None if row is None else sql.package_from_row(row)
-
-    def pick(self, choose_index: ChooseIndex) -> Package | None:
-        """The package at ``choose_index(count)`` in name order, or None when empty."""
-        with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            count = fetch_value(db, SQL.count)
-            if count == 0:
-                return None
-            position = {"position": choose_index(count)}
-            row = fetch_one(db, SQL.at_position, position)
-        return sql.package_from_row(row)
-
-    def search(self, query: PageQuery) -> tuple[list[Package], int]:
-        needle = {"needle": sql.needle(query.q)}
-        page = {**needle, "limit": query.per_page, "offset": query.offset}
-        with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            total = fetch_value(db, SQL.count_matching, needle)
-            rows = fetch_all(db, SQL.page_matching, page)
-        return [sql.package_from_row(row) for row in rows], total
-
-    def create(self, package: Package) -> Package:
-        with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            try:
-                db.execute(SQL.insert, sql.row_parameters(package))
-            except sqlite3.IntegrityError:
-                raise already_exists(package.normalized_name) from None
-        return package
-
-    def update(self, normalized_name: str, change: Change) -> Package:
-        with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            updated = change(self._existing(db, normalized_name))
-            db.execute(SQL.update, sql.row_parameters(updated))
-        return updated
-
-    def delete(self, normalized_name: str, check: Check) -> None:
-        with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            check(self._existing(db, normalized_name))
-            db.execute(SQL.delete, sql.key(normalized_name))
-
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
         """One transaction: committed when the block ends, rolled back when it raises.
@@ -158,9 +110,3 @@ class SqliteStore:
                 # must not find this one open. ROLLBACK without a transaction does nothing.
                 db.rollback()
                 raise
-
-    def _existing(self, db: sqlite3.Connection, normalized_name: str) -> Package:
-        row = fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
-        if row is None:
-            raise no_such_package(normalized_name)
-        return sql.package_from_row(row)

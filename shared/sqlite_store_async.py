@@ -13,13 +13,11 @@ import aiosqlite
 
 from shared import sql
 from shared.model import Package
-from shared.problems import already_exists, no_such_package
-from shared.query import PageQuery
 from shared.settings import Settings
 from shared.sql import SQLITE_SQL as SQL
-from shared.sql_async import fetch_all, fetch_one, fetch_value
+from shared.sql_async import fetch_value
+from shared.sql_store_async import AsyncSqlStore
 from shared.sqlite_store import enable_wal, sqlite_path
-from shared.store import Change, Check, ChooseIndex
 
 
 async def connect(settings: Settings) -> aiosqlite.Connection:
@@ -31,8 +29,12 @@ async def connect(settings: Settings) -> aiosqlite.Connection:
     )
 
 
-class AsyncSqliteStore:
+class AsyncSqliteStore(AsyncSqlStore):
     kind = "sqlite"
+    statements = SQL
+    begin_read = sql.SQLITE_BEGIN_READ
+    begin_write = sql.SQLITE_BEGIN_WRITE
+    duplicate_key = sqlite3.IntegrityError
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -60,56 +62,6 @@ class AsyncSqliteStore:
         if connection is not None:
             await connection.close()
 
-    async def ping(self) -> None:
-        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            await fetch_value(db, SQL.ping)
-
-    async def count(self) -> int:
-        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            return await fetch_value(db, SQL.count)
-
-    async def get(self, normalized_name: str) -> Package | None:
-        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            row = await fetch_one(db, SQL.get, sql.key(normalized_name))
-        return None if row is None else sql.package_from_row(row)
-
-    async def pick(self, choose_index: ChooseIndex) -> Package | None:
-        """The package at ``choose_index(count)`` in name order, or None when empty."""
-        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            count = await fetch_value(db, SQL.count)
-            if count == 0:
-                return None
-            position = {"position": choose_index(count)}
-            row = await fetch_one(db, SQL.at_position, position)
-        return sql.package_from_row(row)
-
-    async def search(self, query: PageQuery) -> tuple[list[Package], int]:
-        needle = {"needle": sql.needle(query.q)}
-        page = {**needle, "limit": query.per_page, "offset": query.offset}
-        async with self._transaction(sql.SQLITE_BEGIN_READ) as db:
-            total = await fetch_value(db, SQL.count_matching, needle)
-            rows = await fetch_all(db, SQL.page_matching, page)
-        return [sql.package_from_row(row) for row in rows], total
-
-    async def create(self, package: Package) -> Package:
-        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            try:
-                await db.execute(SQL.insert, sql.row_parameters(package))
-            except sqlite3.IntegrityError:
-                raise already_exists(package.normalized_name) from None
-        return package
-
-    async def update(self, normalized_name: str, change: Change) -> Package:
-        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            updated = change(await self._existing(db, normalized_name))
-            await db.execute(SQL.update, sql.row_parameters(updated))
-        return updated
-
-    async def delete(self, normalized_name: str, check: Check) -> None:
-        async with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            check(await self._existing(db, normalized_name))
-            await db.execute(SQL.delete, sql.key(normalized_name))
-
     @asynccontextmanager
     async def _transaction(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
         """One transaction: committed when the block ends, rolled back when it raises.
@@ -129,9 +81,3 @@ class AsyncSqliteStore:
                     # must not find this one open. ROLLBACK without a transaction does nothing.
                     await db.rollback()
                     raise
-
-    async def _existing(self, db: aiosqlite.Connection, normalized_name: str) -> Package:
-        row = await fetch_one(db, SQL.get_for_update, sql.key(normalized_name))
-        if row is None:
-            raise no_such_package(normalized_name)
-        return sql.package_from_row(row)
