@@ -60,9 +60,10 @@ def create_package(body: bytes):
 
 @blueprint.get(routes.PACKAGE)
 def get_package(name: str):
-    package = store().get(normalize_name(name))
+    key = normalize_name(name)
+    package = store().get(key)
     if package is None:
-        raise no_such_package(normalize_name(name))
+        raise no_such_package(key)
     payload, etag = bodies.package_representation(codec(), package)
     if if_none_match_hits(header("If-None-Match"), etag):
         return empty_response(304, {"ETag": etag})

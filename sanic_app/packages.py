@@ -71,9 +71,10 @@ async def create_package(request: Request, body: bytes):
 # unquote=True: Sanic hands route parameters over still percent-encoded otherwise.
 @blueprint.route(routes.PACKAGE, methods=GET, unquote=True)
 async def get_package(request: Request, name: str):
-    package = await store(request).get(normalize_name(name))
+    key = normalize_name(name)
+    package = await store(request).get(key)
     if package is None:
-        raise no_such_package(normalize_name(name))
+        raise no_such_package(key)
     payload, etag = bodies.package_representation(codec(request), package)
     if if_none_match_hits(header(request, "If-None-Match"), etag):
         return empty_response(304, {"ETag": etag})

@@ -93,11 +93,14 @@ class MemoryStore:
             return self._packages[self._sorted_names[choose_index(len(self._sorted_names))]]
 
     def search(self, query: PageQuery) -> tuple[list[Package], int]:
+        end = query.offset + query.per_page
         with self._lock:
-            found = [self._packages[name] for name in self._sorted_names]
-        if query.q is not None:
-            found = [p for p in found if matches_query(p.normalized_name, p.summary, query.q)]
-        return found[query.offset : query.offset + query.per_page], len(found)
+            if query.q is None:  # a plain page: touch only its own packages
+                names = self._sorted_names[query.offset : end]
+                return [self._packages[name] for name in names], len(self._sorted_names)
+            everything = [self._packages[name] for name in self._sorted_names]
+        found = [p for p in everything if matches_query(p.normalized_name, p.summary, query.q)]
+        return found[query.offset : end], len(found)
 
     def create(self, package: Package) -> Package:
         with self._lock:

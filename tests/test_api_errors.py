@@ -8,8 +8,7 @@ to the Sanic test client restarts the app.
 
 import pytest
 
-from tests.clients import CURATOR_TOKEN
-from tests.test_api_support import (
+from tests.api_support import (
     BIG_BODY,
     Scratch,
     Snapshot,
@@ -20,6 +19,7 @@ from tests.test_api_support import (
     problem,
     validation_errors,
 )
+from tests.clients import CURATOR_TOKEN
 
 TOKEN = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
 JSON = {"Content-Type": "application/json"}

@@ -13,7 +13,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 import shared
-from tests.test_api_support import (
+from tests.api_support import (
     DAILY_CACHE_CONTROL,
     PAGE_FIELDS,
     SEED_TOTAL,

@@ -9,9 +9,7 @@ import dataclasses
 import pytest
 
 from shared.settings import Settings
-from tests.clients import CURATOR_TOKEN
-from tests.conftest import make_client
-from tests.test_api_support import (
+from tests.api_support import (
     TIMESTAMP,
     Scratch,
     Snapshot,
@@ -25,6 +23,8 @@ from tests.test_api_support import (
     total,
     validation_errors,
 )
+from tests.clients import CURATOR_TOKEN
+from tests.conftest import make_client
 
 DEFAULTS = {
     "license": None,

@@ -12,9 +12,9 @@ import re
 import pytest
 
 from shared.settings import Settings
+from tests.api_support import BIG_BODY, compact, full, minimal
 from tests.clients import CURATOR_TOKEN
 from tests.conftest import make_client
-from tests.test_api_support import BIG_BODY, compact, full, minimal
 
 HEADERS = ("Content-Type", "Location", "ETag", "Allow", "WWW-Authenticate", "Cache-Control")
 WRITTEN = ("parity-one", "parity-two", "parity-three")

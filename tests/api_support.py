@@ -1,4 +1,4 @@
-"""Helpers for the API contract suite (``tests/test_api_*.py``); this module holds no tests.
+"""Helpers for the API contract suite (``tests/test_api_*.py``).
 
 Every helper asserts the contract (API.md) on a response of any adapter: Flask's or Sanic's
 test client, or real HTTP with ``--live``. Nothing here reads the apps' own code, so a test
