@@ -8,7 +8,7 @@ from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 
 from flask_app import server as flask_server
 from shared.settings import Settings
-from shared.store import store_kind
+from shared.stores import store_kind
 
 PACKAGES = ("flask", "werkzeug", "gunicorn", "sanic", "locust", "simplejson")
 

@@ -8,7 +8,7 @@ from flask_app.packages import blueprint
 from shared.catalogue import seed_for
 from shared.codec import JsonCodec, get_codec
 from shared.settings import Settings
-from shared.store import create_store
+from shared.stores import create_store
 
 
 class CodecJSONProvider(JSONProvider):

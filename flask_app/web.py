@@ -9,7 +9,7 @@ from shared.model import Package
 from shared.problems import PayloadTooLarge
 from shared.requests import require_body_size
 from shared.settings import MAX_BODY_BYTES, Settings
-from shared.store import Store
+from shared.stores import Store
 
 
 def settings() -> Settings:

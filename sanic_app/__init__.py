@@ -7,7 +7,7 @@ from sanic_app.packages import blueprint
 from shared.catalogue import seed_for
 from shared.codec import get_codec
 from shared.settings import MAX_BODY_BYTES, Settings
-from shared.store_async import create_async_store
+from shared.stores import create_async_store
 
 
 def create_app(settings: Settings | None = None) -> Sanic:

@@ -9,7 +9,7 @@ from shared.codec import JsonCodec
 from shared.model import Package
 from shared.requests import require_body_size
 from shared.settings import Settings
-from shared.store_async import AsyncStore
+from shared.stores import AsyncStore
 
 
 def settings(request: Request) -> Settings:

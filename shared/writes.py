@@ -11,7 +11,7 @@ from shared.bodies import package_etag
 from shared.codec import JsonCodec
 from shared.conditional import require_if_match
 from shared.model import Package, merge_patch, replacement_from_body
-from shared.store import Change, Check
+from shared.stores.base import Change, Check
 
 
 def _check_if_match(codec: JsonCodec, if_match: str | None, current: Package) -> None:

@@ -17,7 +17,7 @@ from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.catalogue import seed_for
 from shared.settings import Settings
-from shared.store import create_store
+from shared.stores import create_store
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.postgres import start_throwaway_postgres, why_unavailable
 

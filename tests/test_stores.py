@@ -14,8 +14,8 @@ from shared.model import Package, normalize_name
 from shared.problems import Conflict, NotFound, PreconditionFailed, StoreUnavailable
 from shared.query import PageQuery, matches_query
 from shared.settings import Settings
-from shared.store import MemoryStore, create_store
-from shared.store_async import create_async_store
+from shared.stores import create_async_store, create_store
+from shared.stores.memory import MemoryStore
 
 SAMPLES = [
     # Python's lower() of the summary is what a search matches, for every alphabet.

@@ -11,13 +11,12 @@ from contextlib import asynccontextmanager
 
 import aiosqlite
 
-from shared import sql
 from shared.model import Package
 from shared.settings import Settings
-from shared.sql import SQLITE_SQL as SQL
-from shared.sql_async import fetch_value
-from shared.sql_store_async import AsyncSqlStore
-from shared.sqlite_store import enable_wal, sqlite_path
+from shared.stores import sql
+from shared.stores.sql import SQLITE_SQL as SQL
+from shared.stores.sql_async import AsyncSqlStore, fetch_value
+from shared.stores.sqlite import enable_wal, sqlite_path
 
 
 async def connect(settings: Settings) -> aiosqlite.Connection:

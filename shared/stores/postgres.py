@@ -14,12 +14,11 @@ import psycopg
 from psycopg import errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from shared import sql
 from shared.model import Package
 from shared.settings import Settings
-from shared.sql import POSTGRESQL_SQL as SQL
-from shared.sql import fetch_value
-from shared.sql_store import SqlStore
+from shared.stores import sql
+from shared.stores.sql import POSTGRESQL_SQL as SQL
+from shared.stores.sql import SqlStore, fetch_value
 
 # What a stopped, restarting or unreachable server raises: each becomes a 503. The pool
 # replaces broken connections by itself, so the next request after the server is back works.

@@ -1,58 +1,17 @@
-"""The package store, synchronous: what the Flask app calls.
+"""The in-memory store, synchronous: a dict in each process. ``memory_async.py`` is its twin.
 
-``store_async.py`` is its twin for Sanic, with the same class layout and method names (the
-convention of httpx and psycopg 3); a test keeps the two from drifting. Every store keeps
-packages keyed by normalized name and answers in normalized-name order.
-
-Writes take a function instead of a finished package: ``update(name, change)`` reads the
-current package, calls ``change(current)`` (which checks ``If-Match`` and validates) and stores
-the result, all under one lock or transaction, so concurrent curators never lose an update.
+Each worker process holds its own copy, so workers do not see each other's writes, and
+everything is gone at a restart: the store of the tests and of the talk's benchmark.
 """
 
 import bisect
 import threading
-from collections.abc import Callable, Iterable
-from typing import Protocol
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from shared.model import Package
 from shared.problems import already_exists, no_such_package
 from shared.query import PageQuery, matches_query
-from shared.settings import Settings
-
-Change = Callable[[Package], Package]
-Check = Callable[[Package], None]
-ChooseIndex = Callable[[int], int]
-
-
-class Store(Protocol):
-    """What the Flask app calls: ``MemoryStore``, ``SqliteStore`` and ``PostgresStore``.
-
-    A store that cannot reach its database raises ``StoreUnavailable`` (503) and changes
-    nothing; a later call tries again, so the app recovers when the database comes back.
-    """
-
-    kind: str
-
-    def open(self, seed: Iterable[Package] = ()) -> None: ...
-
-    def close(self) -> None: ...
-
-    def ping(self) -> None: ...
-
-    def count(self) -> int: ...
-
-    def get(self, normalized_name: str) -> Package | None: ...
-
-    def pick(self, choose_index: ChooseIndex) -> Package | None: ...
-
-    def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
-
-    def create(self, package: Package) -> Package: ...
-
-    def update(self, normalized_name: str, change: Change) -> Package: ...
-
-    def delete(self, normalized_name: str, check: Check) -> None: ...
+from shared.stores.base import Change, Check, ChooseIndex
 
 
 class MemoryStore:
@@ -128,35 +87,3 @@ class MemoryStore:
         if package is None:
             raise no_such_package(normalized_name)
         return package
-
-
-_STORE_KINDS = {
-    "memory": "memory",
-    "sqlite": "sqlite",
-    "postgresql": "postgresql",
-    "postgres": "postgresql",
-}
-
-
-def store_kind(database_url: str) -> str:
-    """``memory``, ``sqlite`` or ``postgresql``, from the scheme of ``PYADAY_DATABASE_URL``."""
-    scheme = urlsplit(database_url).scheme.split("+", 1)[0]
-    if scheme not in _STORE_KINDS:
-        schemes = ", ".join(sorted(_STORE_KINDS))
-        raise ValueError(f"PYADAY_DATABASE_URL={database_url!r}: use a scheme of {schemes}")
-    return _STORE_KINDS[scheme]
-
-
-def create_store(settings: Settings) -> Store:
-    """The store ``PYADAY_DATABASE_URL`` names, not yet opened: no IO happens here."""
-    # Imported here: those modules import this one, and the memory store needs no driver.
-    kind = store_kind(settings.database_url)
-    if kind == "sqlite":
-        from shared.sqlite_store import SqliteStore
-
-        return SqliteStore(settings)
-    if kind == "postgresql":
-        from shared.postgres_store import PostgresStore
-
-        return PostgresStore(settings)
-    return MemoryStore()

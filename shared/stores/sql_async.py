@@ -1,12 +1,31 @@
-"""What the SQLite and PostgreSQL stores share, asynchronous: twin of ``sql_store.py``."""
+"""What the SQLite and PostgreSQL stores share, asynchronous: twin of ``sql.py``.
 
-from shared import sql
+The statements and the row mapping are ``sql.py``'s; here they are awaited on an
+``aiosqlite`` or async ``psycopg`` connection.
+"""
+
 from shared.model import Package
 from shared.problems import already_exists, no_such_package
 from shared.query import PageQuery
-from shared.sql import Statements
-from shared.sql_async import fetch_all, fetch_one, fetch_value
-from shared.store import Change, Check, ChooseIndex
+from shared.stores import sql
+from shared.stores.base import Change, Check, ChooseIndex
+from shared.stores.sql import Statements
+
+
+async def fetch_one(db, statement: str, parameters=()) -> tuple | None:
+    """Run a statement on an ``aiosqlite`` or ``psycopg`` async connection; its first row."""
+    cursor = await db.execute(statement, parameters)
+    return await cursor.fetchone()
+
+
+async def fetch_all(db, statement: str, parameters=()) -> list[tuple]:
+    cursor = await db.execute(statement, parameters)
+    return await cursor.fetchall()
+
+
+async def fetch_value(db, statement: str, parameters=()):
+    """The first column of the first row: a count."""
+    return (await fetch_one(db, statement, parameters))[0]
 
 
 class AsyncSqlStore:

@@ -11,13 +11,12 @@ import psycopg
 from psycopg import errors
 from psycopg_pool import AsyncConnectionPool
 
-from shared import sql
 from shared.model import Package
-from shared.postgres_store import UNAVAILABLE, pool_arguments
 from shared.settings import Settings
-from shared.sql import POSTGRESQL_SQL as SQL
-from shared.sql_async import fetch_value
-from shared.sql_store_async import AsyncSqlStore
+from shared.stores import sql
+from shared.stores.postgres import UNAVAILABLE, pool_arguments
+from shared.stores.sql import POSTGRESQL_SQL as SQL
+from shared.stores.sql_async import AsyncSqlStore, fetch_value
 
 
 class AsyncPostgresStore(AsyncSqlStore):

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from urllib.parse import unquote, urlsplit
 
-from shared import sql
 from shared.model import Package
 from shared.settings import Settings
-from shared.sql import SQLITE_SQL as SQL
-from shared.sql import fetch_value
-from shared.sql_store import SqlStore
+from shared.stores import sql
+from shared.stores.sql import SQLITE_SQL as SQL
+from shared.stores.sql import SqlStore, fetch_value
 
 
 def sqlite_path(database_url: str) -> str:

@@ -1,7 +1,10 @@
-"""The SQL of the SQLite and PostgreSQL stores, and the row mapping, written once.
+"""The SQL of the SQLite and PostgreSQL stores, the row mapping, and ``SqlStore``: written once.
 
 Each statement is written once, with ``:name`` parameters, and rendered for each database by
-its ``Dialect``: the four store modules (sync and async, SQLite and PostgreSQL) only run them.
+its ``Dialect``. ``SqlStore`` runs them: every read and write, for both databases. A subclass
+(``sqlite.py``, ``postgres.py``) names its statements, how it begins a read and a write, and
+which driver error is a duplicate key, and implements ``open``, ``close`` and
+``_transaction``: the parts where the drivers differ. ``sql_async.py`` is the async twin.
 
 Two columns exist so that SQL gives the same answers as the memory store, byte for byte:
 
@@ -20,7 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from shared.model import FIELD_NAMES, Package
-from shared.problems import StoreUnavailable
+from shared.problems import StoreUnavailable, already_exists, no_such_package
+from shared.query import PageQuery
+from shared.stores.base import Change, Check, ChooseIndex
 
 log = logging.getLogger(__name__)
 
@@ -214,3 +219,67 @@ def unavailable_on(*driver_errors: type[Exception]) -> Iterator[None]:
     except driver_errors as error:
         log.warning("the package store is unavailable: %s: %s", type(error).__name__, error)
         raise StoreUnavailable() from error
+
+
+class SqlStore:
+    kind: str
+    statements: Statements
+    begin_read: str
+    begin_write: str
+    duplicate_key: type[Exception]
+
+    def ping(self) -> None:
+        with self._transaction(self.begin_read) as db:
+            fetch_value(db, self.statements.ping)
+
+    def count(self) -> int:
+        with self._transaction(self.begin_read) as db:
+            return fetch_value(db, self.statements.count)
+
+    def get(self, normalized_name: str) -> Package | None:
+        with self._transaction(self.begin_read) as db:
+            row = fetch_one(db, self.statements.get, key(normalized_name))
+        return None if row is None else package_from_row(row)
+
+    def pick(self, choose_index: ChooseIndex) -> Package | None:
+        """The package at ``choose_index(count)`` in name order, or None when empty."""
+        with self._transaction(self.begin_read) as db:
+            count = fetch_value(db, self.statements.count)
+            if count == 0:
+                return None
+            position = {"position": choose_index(count)}
+            row = fetch_one(db, self.statements.at_position, position)
+        return package_from_row(row)
+
+    def search(self, query: PageQuery) -> tuple[list[Package], int]:
+        matching = {"needle": needle(query.q)}
+        page = {**matching, "limit": query.per_page, "offset": query.offset}
+        with self._transaction(self.begin_read) as db:
+            total = fetch_value(db, self.statements.count_matching, matching)
+            rows = fetch_all(db, self.statements.page_matching, page)
+        return [package_from_row(row) for row in rows], total
+
+    def create(self, package: Package) -> Package:
+        with self._transaction(self.begin_write) as db:
+            try:
+                db.execute(self.statements.insert, row_parameters(package))
+            except self.duplicate_key:
+                raise already_exists(package.normalized_name) from None
+        return package
+
+    def update(self, normalized_name: str, change: Change) -> Package:
+        with self._transaction(self.begin_write) as db:
+            updated = change(self._existing(db, normalized_name))
+            db.execute(self.statements.update, row_parameters(updated))
+        return updated
+
+    def delete(self, normalized_name: str, check: Check) -> None:
+        with self._transaction(self.begin_write) as db:
+            check(self._existing(db, normalized_name))
+            db.execute(self.statements.delete, key(normalized_name))
+
+    def _existing(self, db, normalized_name: str) -> Package:
+        row = fetch_one(db, self.statements.get_for_update, key(normalized_name))
+        if row is None:
+            raise no_such_package(normalized_name)
+        return package_from_row(row)

@@ -1,0 +1,38 @@
+"""What every asynchronous store offers the Sanic app: ``AsyncStore``. Twin of ``base.py``."""
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from shared.model import Package
+from shared.query import PageQuery
+from shared.stores.base import Change, Check, ChooseIndex
+
+
+class AsyncStore(Protocol):
+    """What the Sanic app awaits: the ``Async`` twins of the stores of ``base.py``.
+
+    ``open`` may follow ``close`` on the same object: sanic-testing's ASGI client runs the
+    server listeners around every request.
+    """
+
+    kind: str
+
+    async def open(self, seed: Iterable[Package] = ()) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None: ...
+
+    async def count(self) -> int: ...
+
+    async def get(self, normalized_name: str) -> Package | None: ...
+
+    async def pick(self, choose_index: ChooseIndex) -> Package | None: ...
+
+    async def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
+
+    async def create(self, package: Package) -> Package: ...
+
+    async def update(self, normalized_name: str, change: Change) -> Package: ...
+
+    async def delete(self, normalized_name: str, check: Check) -> None: ...
