@@ -123,7 +123,7 @@ def index_errors(normalized_name: str, answer: Answer) -> Iterator[None]:
         problem = BadGateway("The package index is unreachable.")
         raise logged(normalized_name, problem, error) from None
     except httpx.HTTPError as error:
-        problem = BadGateway(f"The package index broke off the exchange ({type(error).__name__}).")
+        problem = BadGateway(f"The package index gave no usable answer ({type(error).__name__}).")
         raise logged(normalized_name, problem, error) from None
     except Problem as problem:
         raise logged(normalized_name, problem) from None
@@ -131,7 +131,8 @@ def index_errors(normalized_name: str, answer: Answer) -> Iterator[None]:
 
 def logged(normalized_name: str, problem: Problem, cause: Exception | None = None) -> Problem:
     """The operator learns why the index failed; the client only that it did."""
-    log.warning("package index, %s: %s (%r)", normalized_name, problem.detail, cause)
+    because = f" ({cause!r})" if cause else ""
+    log.warning("package index, %s: %s%s", normalized_name, problem.detail, because)
     return problem
 
 
