@@ -7,6 +7,7 @@ from flask_app.errors import register_error_handlers
 from flask_app.packages import blueprint
 from shared.catalogue import seed_for
 from shared.codec import JsonCodec, get_codec
+from shared.index_client import IndexClient
 from shared.settings import Settings
 from shared.stores import create_store
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.codec = get_codec(settings.json_codec)
     app.extensions["pyaday"] = {"settings": settings, "codec": app.json.codec}
     open_store(app, settings)
+    open_index_client(app, settings)
     app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app
@@ -46,3 +48,10 @@ def open_store(app: Flask, settings: Settings) -> None:
     store = create_store(settings)
     store.open(seed_for(settings))
     app.extensions["pyaday"]["store"] = store
+
+
+def open_index_client(app: Flask, settings: Settings) -> None:
+    """One pooled HTTP client per process, opened as the store is, closed in ``worker_exit``."""
+    client = IndexClient(settings)
+    client.open()
+    app.extensions["pyaday"]["index_client"] = client

@@ -23,7 +23,8 @@ loglevel = "info"
 
 
 def worker_exit(server, worker) -> None:
-    """Close the worker's store (its connection pool) as it stops, as Sanic's listener does."""
-    store = getattr(worker.wsgi, "extensions", {}).get("pyaday", {}).get("store")
-    if store is not None:
-        store.close()
+    """Close the worker's store and index client (their pools) as it stops, as Sanic does."""
+    state = getattr(worker.wsgi, "extensions", {}).get("pyaday", {})
+    for resource in ("store", "index_client"):
+        if resource in state:
+            state[resource].close()

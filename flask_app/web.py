@@ -5,6 +5,7 @@ from flask import Response, current_app, jsonify, request
 from shared import bodies
 from shared.bodies import JSON_MEDIA_TYPE
 from shared.codec import JsonCodec
+from shared.index_client import IndexClient
 from shared.model import Package
 from shared.problems import PayloadTooLarge
 from shared.requests import require_body_size
@@ -22,6 +23,10 @@ def codec() -> JsonCodec:
 
 def store() -> Store:
     return current_app.extensions["pyaday"]["store"]
+
+
+def index_client() -> IndexClient:
+    return current_app.extensions["pyaday"]["index_client"]
 
 
 def header(name: str) -> str | None:

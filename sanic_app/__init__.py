@@ -6,6 +6,7 @@ from sanic_app.errors import register_error_handlers
 from sanic_app.packages import blueprint
 from shared.catalogue import seed_for
 from shared.codec import get_codec
+from shared.index_client_async import AsyncIndexClient
 from shared.settings import MAX_BODY_BYTES, Settings
 from shared.stores import create_async_store
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.settings = settings
     app.ctx.codec = codec
     open_store(app, settings)
+    open_index_client(app, settings)
     app.blueprint(blueprint)
     register_error_handlers(app)
     return app
@@ -39,3 +41,16 @@ def open_store(app: Sanic, settings: Settings) -> None:
     @app.after_server_stop
     async def disconnect(app: Sanic) -> None:
         await app.ctx.store.close()
+
+
+def open_index_client(app: Sanic, settings: Settings) -> None:
+    """One pooled HTTP client per worker, opened in its event loop and closed after it stops."""
+    app.ctx.index_client = AsyncIndexClient(settings)
+
+    @app.before_server_start
+    async def connect_index(app: Sanic) -> None:
+        await app.ctx.index_client.open()
+
+    @app.after_server_stop
+    async def disconnect_index(app: Sanic) -> None:
+        await app.ctx.index_client.close()

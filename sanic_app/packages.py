@@ -9,12 +9,13 @@ from sanic_app.web import (
     codec,
     empty_response,
     header,
+    index_client,
     json_response,
     package_response,
     raw_json_response,
     store,
 )
-from shared import bodies, routes, writes
+from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_index, random_index, utc_today
@@ -121,3 +122,13 @@ async def daily_package(request: Request):
     if package is None:
         raise empty_catalogue()
     return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
+
+
+@blueprint.route(routes.PACKAGE_RELEASES, methods=GET, unquote=True)
+async def package_releases(request: Request, name: str):
+    key = normalize_name(name)
+    # Only a package of this catalogue is worth a question to the index.
+    if await store(request).get(key) is None:
+        raise no_such_package(key)
+    body = await index_client(request).releases(key)
+    return json_response(body, headers=releases.CACHE_HEADERS)

@@ -6,6 +6,7 @@ from sanic.response import empty, json, raw
 from shared import bodies
 from shared.bodies import JSON_MEDIA_TYPE
 from shared.codec import JsonCodec
+from shared.index_client_async import AsyncIndexClient
 from shared.model import Package
 from shared.requests import require_body_size
 from shared.settings import Settings
@@ -22,6 +23,10 @@ def codec(request: Request) -> JsonCodec:
 
 def store(request: Request) -> AsyncStore:
     return request.app.ctx.store
+
+
+def index_client(request: Request) -> AsyncIndexClient:
+    return request.app.ctx.index_client
 
 
 def header(request: Request, name: str) -> str | None:

@@ -127,6 +127,20 @@ class StoreUnavailable(Problem):
     default_detail = "The package store is unreachable; the request changed nothing."
 
 
+class BadGateway(Problem):
+    status = 502
+    slug = "bad-gateway"
+    title = "Bad gateway"
+    default_detail = "The package index did not give a usable answer."
+
+
+class GatewayTimeout(Problem):
+    status = 504
+    slug = "gateway-timeout"
+    title = "Gateway timeout"
+    default_detail = "The package index did not answer in time."
+
+
 class InternalError(Problem):
     """What a client sees of an unexpected exception: nothing of the traceback."""
 

@@ -6,6 +6,7 @@ Used by both apps, the tests and the benchmark runner, so a setting is defined o
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 # API.md: a body over 64 KiB is refused with 413. A contract constant, not a setting.
 MAX_BODY_BYTES = 64 * 1024
@@ -22,6 +23,11 @@ class Settings:
     workers: int = 1
     pool_size: int = 4
     pool_timeout: float = 5.0
+    # The package index of GET /packages/{name}/releases: PyPI itself unless told otherwise;
+    # the tests and the benchmark runner point it at a local one (benchmarks/index.py).
+    index_url: str = "https://pypi.org"
+    index_timeout: float = 5.0
+    index_pool_size: int = 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -74,6 +80,14 @@ def _positive_float(raw: str) -> float:
     return value
 
 
+def _base_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("expected an http or https URL with a host")
+    return url
+
+
 _PARSERS = {
     "curator_tokens": _tokens,
     "database_url": str.strip,
@@ -84,4 +98,7 @@ _PARSERS = {
     "workers": _positive_int,
     "pool_size": _positive_int,
     "pool_timeout": _positive_float,
+    "index_url": _base_url,
+    "index_timeout": _positive_float,
+    "index_pool_size": _positive_int,
 }

@@ -83,6 +83,7 @@ class FlaskClient(ApiClient):
 
     def close(self) -> None:
         self.app.extensions["pyaday"]["store"].close()
+        self.app.extensions["pyaday"]["index_client"].close()
 
 
 class SanicClient(ApiClient):

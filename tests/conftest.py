@@ -13,12 +13,14 @@ from urllib.parse import quote
 
 import pytest
 
+from benchmarks.servers import running_index
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.catalogue import seed_for
 from shared.settings import Settings
 from shared.stores import create_store
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
+from tests.index_control import IndexControl
 from tests.postgres import start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
@@ -30,6 +32,11 @@ def pytest_addoption(parser):
         "--live",
         metavar="URL",
         help="run the API suite over real HTTP against a running server at URL",
+    )
+    parser.addoption(
+        "--index",
+        metavar="URL",
+        help="with --live: the local package index (benchmarks/index.py) that server asks",
     )
 
 
@@ -62,6 +69,22 @@ def postgres_server():
     server = start_throwaway_postgres()
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="session")
+def package_index(request, tmp_path_factory):
+    """The local package index the apps ask (``benchmarks/index.py``), started once a session.
+
+    With ``--live``, the one the live server asks (``--index URL``), or None when not given.
+    """
+    if request.config.getoption("--live"):
+        url = request.config.getoption("--index")
+        yield IndexControl(url) if url else None
+        return
+    with running_index(tmp_path_factory.mktemp("index") / "index.log") as url:
+        control = IndexControl(url)
+        yield control
+        control.close()
 
 
 def seeded(settings: Settings) -> None:
@@ -138,10 +161,14 @@ def postgres_schema(postgres_server):
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
+def settings(database_url, package_index) -> Settings:
     # pool_size=1: sanic-testing opens the pool around every request, and a test client sends
     # one request at a time. The real-server tests (test_storage_servers.py) use the default.
-    return Settings(curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1)
+    # No package index only with --live and no --index: the live server asks its own.
+    index = {"index_url": package_index.url} if package_index else {}
+    return Settings(
+        curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1, **index
+    )
 
 
 def make_client(framework: str, settings: Settings, live_url: str | None = None):
