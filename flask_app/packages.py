@@ -28,22 +28,35 @@ FRAMEWORK = "flask"
 blueprint = Blueprint("packages", __name__)
 
 
+# region: route-index
 @blueprint.get(routes.INDEX)
 def index():
     return json_response(bodies.index_body(FRAMEWORK))
 
 
+# endregion
+
+
+# region: route-health
 @blueprint.get(routes.HEALTH)
 def health():
     store().ping()
     return json_response(bodies.health_body(store().kind))
 
 
+# endregion
+
+
+# region: route-openapi
 @blueprint.get(routes.OPENAPI)
 def openapi():
     return json_response(bodies.openapi_document())
 
 
+# endregion
+
+
+# region: route-list
 @blueprint.get(routes.PACKAGES)
 def list_packages():
     query = parse_page_query(request.query_string)
@@ -51,6 +64,10 @@ def list_packages():
     return json_response(bodies.page_body(packages, query, total))
 
 
+# endregion
+
+
+# region: route-create
 @blueprint.post(routes.PACKAGES)
 @curator_only
 def create_package(body: bytes):
@@ -59,6 +76,10 @@ def create_package(body: bytes):
     return package_response(package, 201)
 
 
+# endregion
+
+
+# region: route-get
 @blueprint.get(routes.PACKAGE)
 def get_package(name: str):
     key = normalize_name(name)
@@ -71,6 +92,10 @@ def get_package(name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
+# endregion
+
+
+# region: route-replace
 @blueprint.put(routes.PACKAGE)
 @curator_only
 def replace_package(body: bytes, name: str):
@@ -79,6 +104,10 @@ def replace_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-patch
 @blueprint.patch(routes.PACKAGE)
 @curator_only
 def patch_package(body: bytes, name: str):
@@ -88,6 +117,10 @@ def patch_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-delete
 @blueprint.delete(routes.PACKAGE)
 @curator_only
 def delete_package(body: bytes, name: str):
@@ -96,6 +129,10 @@ def delete_package(body: bytes, name: str):
     return empty_response(204)
 
 
+# endregion
+
+
+# region: route-rand
 @blueprint.get(routes.RANDOM)
 def random_package():
     package = store().pick(random_index)
@@ -104,6 +141,10 @@ def random_package():
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
+# endregion
+
+
+# region: route-daily
 @blueprint.get(routes.DAILY)
 def daily_package():
     day = parse_daily_date(request.query_string) or utc_today()
@@ -113,6 +154,10 @@ def daily_package():
     return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
 
 
+# endregion
+
+
+# region: route-releases
 @blueprint.get(routes.PACKAGE_RELEASES)
 def package_releases(name: str):
     key = normalize_name(name)
@@ -121,3 +166,6 @@ def package_releases(name: str):
         raise no_such_package(key)
     body = index_client().releases(key)
     return json_response(body, headers=releases.CACHE_HEADERS)
+
+
+# endregion

@@ -38,22 +38,35 @@ async def refuse_encoded_slashes(request: Request):
         raise NotFound()
 
 
+# region: route-index
 @blueprint.route(routes.INDEX, methods=GET)
 async def index(request: Request):
     return json_response(bodies.index_body(FRAMEWORK))
 
 
+# endregion
+
+
+# region: route-health
 @blueprint.route(routes.HEALTH, methods=GET)
 async def health(request: Request):
     await store(request).ping()
     return json_response(bodies.health_body(store(request).kind))
 
 
+# endregion
+
+
+# region: route-openapi
 @blueprint.route(routes.OPENAPI, methods=GET)
 async def openapi(request: Request):
     return json_response(bodies.openapi_document())
 
 
+# endregion
+
+
+# region: route-list
 @blueprint.route(routes.PACKAGES, methods=GET)
 async def list_packages(request: Request):
     query = parse_page_query(request.query_string)
@@ -61,6 +74,10 @@ async def list_packages(request: Request):
     return json_response(bodies.page_body(packages, query, total))
 
 
+# endregion
+
+
+# region: route-create
 @blueprint.post(routes.PACKAGES)
 @curator_only
 async def create_package(request: Request, body: bytes):
@@ -69,6 +86,10 @@ async def create_package(request: Request, body: bytes):
     return package_response(request, package, 201)
 
 
+# endregion
+
+
+# region: route-get
 # unquote=True: Sanic hands route parameters over still percent-encoded otherwise.
 @blueprint.route(routes.PACKAGE, methods=GET, unquote=True)
 async def get_package(request: Request, name: str):
@@ -82,6 +103,10 @@ async def get_package(request: Request, name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
+# endregion
+
+
+# region: route-replace
 @blueprint.put(routes.PACKAGE, unquote=True)
 @curator_only
 async def replace_package(request: Request, body: bytes, name: str):
@@ -90,6 +115,10 @@ async def replace_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-patch
 @blueprint.patch(routes.PACKAGE, unquote=True)
 @curator_only
 async def patch_package(request: Request, body: bytes, name: str):
@@ -99,6 +128,10 @@ async def patch_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-delete
 @blueprint.delete(routes.PACKAGE, unquote=True)
 @curator_only
 async def delete_package(request: Request, body: bytes, name: str):
@@ -107,6 +140,10 @@ async def delete_package(request: Request, body: bytes, name: str):
     return empty_response(204)
 
 
+# endregion
+
+
+# region: route-rand
 @blueprint.route(routes.RANDOM, methods=GET)
 async def random_package(request: Request):
     package = await store(request).pick(random_index)
@@ -115,6 +152,10 @@ async def random_package(request: Request):
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
+# endregion
+
+
+# region: route-daily
 @blueprint.route(routes.DAILY, methods=GET)
 async def daily_package(request: Request):
     day = parse_daily_date(request.query_string) or utc_today()
@@ -124,6 +165,10 @@ async def daily_package(request: Request):
     return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
 
 
+# endregion
+
+
+# region: route-releases
 @blueprint.route(routes.PACKAGE_RELEASES, methods=GET, unquote=True)
 async def package_releases(request: Request, name: str):
     key = normalize_name(name)
@@ -132,3 +177,6 @@ async def package_releases(request: Request, name: str):
         raise no_such_package(key)
     body = await index_client(request).releases(key)
     return json_response(body, headers=releases.CACHE_HEADERS)
+
+
+# endregion

@@ -7,11 +7,13 @@ once, over real HTTP, against whatever server answers there.
 """
 
 import dataclasses
+import importlib
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from flask import Flask
 
 from benchmarks.servers import running_index
 from flask_app import create_app as create_flask_app
@@ -38,14 +40,21 @@ def pytest_addoption(parser):
         metavar="URL",
         help="with --live: the local package index (benchmarks/index.py) that server asks",
     )
+    parser.addoption(
+        "--app",
+        metavar="MODULE:FACTORY",
+        help="run the API suite in process against the app this factory builds, Flask or Sanic"
+        " (the workshop's grader: make workshop-check)",
+    )
 
 
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
+    factory = metafunc.config.getoption("--app")
     if "framework" in metafunc.fixturenames:
-        metafunc.parametrize("framework", ["live"] if live else FRAMEWORKS)
-    # A live server brings its own store: there is nothing to vary.
-    if "backend" in metafunc.fixturenames and not live:
+        metafunc.parametrize("framework", ["live"] if live else ["app"] if factory else FRAMEWORKS)
+    # A live server brings its own store, and a workshop app is graded on the memory store.
+    if "backend" in metafunc.fixturenames and not (live or factory):
         metafunc.parametrize("backend", STORES)
 
 
@@ -171,29 +180,48 @@ def settings(database_url, package_index) -> Settings:
     )
 
 
-def make_client(framework: str, settings: Settings, live_url: str | None = None):
+@pytest.fixture
+def app_factory(request):
+    """The factory ``--app`` names, imported; None without the option."""
+    spec = request.config.getoption("--app")
+    return load_factory(spec) if spec else None
+
+
+def load_factory(spec: str):
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name or "create_app")
+
+
+def make_client(framework: str, settings: Settings, live_url=None, app_factory=None):
     if framework == "live":
         return LiveClient(live_url)
+    if framework == "app":
+        return client_for(app_factory(settings))
     if framework == "flask":
         return FlaskClient(create_flask_app(settings))
     return SanicClient(create_sanic_app(settings))
 
 
+def client_for(app):
+    """The adapter of whichever framework built ``app``."""
+    return FlaskClient(app) if isinstance(app, Flask) else SanicClient(app)
+
+
 @pytest.fixture
-def api(framework, settings, live_url):
-    client = make_client(framework, settings, live_url)
+def api(framework, settings, live_url, app_factory):
+    client = make_client(framework, settings, live_url, app_factory)
     yield client
     client.close()
 
 
 @pytest.fixture
-def empty_api(framework, settings, live_url, request):
+def empty_api(framework, settings, live_url, app_factory, request):
     """An app whose catalogue starts empty (a live server's cannot be emptied: skipped)."""
     if framework == "live":
         pytest.skip("a live server's catalogue cannot be emptied from a test")
     empty = dataclasses.replace(
         settings, seed_catalogue=False, database_url=request.getfixturevalue("empty_database_url")
     )
-    client = make_client(framework, empty)
+    client = make_client(framework, empty, app_factory=app_factory)
     yield client
     client.close()
