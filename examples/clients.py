@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sanic import Sanic
+from sanic_testing.reusable import ReusableClient
 from werkzeug.datastructures import Headers
+
+from examples.servers import free_port
 
 
 @dataclass
@@ -92,16 +95,45 @@ class SanicExample(ExampleClient):
         self.runner.close()
 
 
+class SanicServerExample(ExampleClient):
+    """A real Sanic server in this process, started once (sanic-testing's ReusableClient).
+
+    For what only Sanic's own HTTP server does: REQUEST_MAX_SIZE, for one, is enforced by its
+    HTTP protocol, not on the ASGI path that ``asgi_client`` (or uvicorn) takes.
+    """
+
+    framework = "sanic"
+
+    def __init__(self, app):
+        self.app = app
+        app.config.TOUCHUP = False
+        self.loop = asyncio.new_event_loop()
+        self.server = ReusableClient(app, loop=self.loop, port=free_port())
+        self.server.run()
+
+    def request(self, method, path, **kw):
+        _request, response = getattr(self.server, method.lower())(path, **kw)
+        return Answer(response.status, Headers(response.headers.multi_items()), response.content)
+
+    def close(self) -> None:
+        self.server.stop()
+        self.loop.close()
+
+
 def client_for(app) -> ExampleClient:
     """The adapter for a Flask or a Sanic app."""
     return SanicExample(app) if isinstance(app, Sanic) else FlaskExample(app)
 
 
 @contextmanager
-def serving(module, **options):
-    """A client for a fresh app of an example module (``with_flask``, ``with_sanic``)."""
+def serving(module, *, real_server: bool = False, **options):
+    """A client for a fresh app of an example module (``with_flask``, ``with_sanic``).
+
+    ``real_server`` serves a Sanic app with its own HTTP server instead of the ASGI client.
+    """
     app = module.create_app(**options)
-    client = client_for(app)
+    real = real_server and isinstance(app, Sanic)
+    client = SanicServerExample(app) if real else client_for(app)
     try:
         yield client
     finally:
