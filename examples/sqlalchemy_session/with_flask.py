@@ -27,6 +27,12 @@ def create_app(database_url: str = "sqlite:///notes.db") -> Flask:
     return app
 
 
+# region: session-per-request
+# Flask-SQLAlchemy opens db.session when a request first uses it, and closes it (rolling back
+# what was not committed) when the request's app context ends.
+# endregion
+
+
 # region: handlers
 def add_note():
     note = Note(text=request.get_json()["text"])
