@@ -4,13 +4,14 @@ Each is started with the command its framework's docs give (gunicorn for Flask, 
 CLI for Sanic), on a free port, and stopped for sure, within bounded waits.
 """
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +46,18 @@ class RunningServer:
     log_path: Path
 
     def stop(self) -> str:
-        """Stop the server as a supervisor does (SIGTERM); answer everything it printed."""
+        """Stop the server as a supervisor does (SIGTERM); answer everything it printed.
+
+        Then whatever is left of its process group (it leads one of its own) is killed: a
+        server that did not stop in time, or a worker that outlived its server.
+        """
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -61,7 +66,11 @@ def running(framework: str, module: str, log_path: Path) -> Iterator[RunningServ
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command(framework, module, port), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            command(framework, module, port),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     server = RunningServer(f"127.0.0.1:{port}", process, log_path)
     try:
