@@ -32,8 +32,8 @@ def command(framework: str, module: str, port: int) -> list[str]:
         # Threads, so that one worker serves a websocket and other requests at once.
         return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--threads", "4", f"{module}:create_app()"]  # fmt: skip
-    # One process: the default adds a process manager, much slower to start and stop (on a
-    # loaded machine its stop took 20 to 45 s), and the worker behaves the same.
+    # One process: the worker behaves the same, and there is no process manager, slower to
+    # start, whose main process here sometimes did not exit after SIGTERM (its worker had).
     return [sys.executable, "-m", "sanic", f"{module}:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port), "--no-motd",
             "--single-process"]  # fmt: skip
