@@ -32,32 +32,47 @@ def command(framework: str, module: str, port: int) -> list[str]:
         # Threads, so that one worker serves a websocket and other requests at once.
         return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                 "--threads", "4", f"{module}:create_app()"]  # fmt: skip
-    # One process: the worker behaves the same, and there is no process manager, slower to
-    # start, whose main process here sometimes did not exit after SIGTERM (its worker had).
     return [sys.executable, "-m", "sanic", f"{module}:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--no-motd",
-            "--single-process"]  # fmt: skip
+            "--host", "127.0.0.1", "--port", str(port), "--no-motd"]  # fmt: skip
+
+
+# What each server logs when a stop begins, and when its worker has finished stopping.
+# The sanic CLI (25.12) sometimes let a SIGTERM that came soon after start-up go unnoticed, and
+# its main process sometimes kept running, busy, after its worker completed: a stop sends
+# SIGTERM again only while no stop has begun, and waits for the worker, not the process.
+STOP_BEGINS = {"flask": "Handling signal: term", "sanic": "Received signal SIGTERM"}
+WORKER_DONE = {"flask": "Shutting down: Master", "sanic": "Worker complete"}
 
 
 @dataclass
 class RunningServer:
+    framework: str
     url: str
     process: subprocess.Popen
     log_path: Path
 
     def stop(self) -> str:
-        """Stop the server as a supervisor does (SIGTERM); answer everything it printed.
+        """SIGTERM, as a supervisor sends; answer everything the server printed.
 
-        Then whatever is left of its process group (it leads one of its own) is killed: a
-        server that did not stop in time, or a worker that outlived its server.
+        Once the worker is done (or after STOP_SECONDS), whatever is left of the server's
+        process group (it leads one of its own) is killed, so nothing outlives the test.
         """
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            with suppress(subprocess.TimeoutExpired):
-                self.process.wait(STOP_SECONDS)
+        deadline = time.monotonic() + STOP_SECONDS
+        signalled = 0.0
+        while self.process.poll() is None and time.monotonic() < deadline:
+            output = self.output()
+            if WORKER_DONE[self.framework] in output:
+                break
+            if STOP_BEGINS[self.framework] not in output and time.monotonic() - signalled > 1:
+                self.process.send_signal(signal.SIGTERM)
+                signalled = time.monotonic()
+            time.sleep(0.05)
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        return self.output()
+
+    def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -72,7 +87,7 @@ def running(framework: str, module: str, log_path: Path) -> Iterator[RunningServ
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = RunningServer(f"127.0.0.1:{port}", process, log_path)
+    server = RunningServer(framework, f"127.0.0.1:{port}", process, log_path)
     try:
         wait_until_listening(server, port)
         yield server

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from examples.servers import running
+from examples.servers import STOP_BEGINS, running
 
 
 def test_queue_then_wait_for_the_mail(client):
@@ -19,11 +19,14 @@ def test_no_such_mail(client):
 
 
 @pytest.mark.parametrize("framework", ["flask", "sanic"])
-def test_a_graceful_stop_sends_what_was_queued(framework, tmp_path):
-    """SIGTERM right after queueing: the mail still goes (Sanic would cancel it undrained)."""
+def test_a_graceful_stop_sends_what_was_queued(framework, tmp_path, monkeypatch):
+    """SIGTERM while a mail is being sent: it still goes (Sanic would cancel it undrained)."""
+    monkeypatch.setenv("COOKBOOK_MAIL_SECONDS", "2")
     module = f"examples.background_tasks.with_{framework}"
     with running(framework, module, tmp_path / "server.log") as server:
         response = httpx.post(f"http://{server.url}/welcome", json={"email": "ada@example.com"})
         assert response.status_code == 202
         output = server.stop()
-    assert "sent welcome mail to ada@example.com" in output
+    sent = output.find("sent welcome mail to ada@example.com")
+    assert sent != -1, output
+    assert -1 < output.find(STOP_BEGINS[framework]) < sent, output  # the stop waited for it
