@@ -3,7 +3,7 @@
 - ``flask_app/<file>.py`` ↔ ``sanic_app/<file>.py``: the two apps;
 - ``shared/stores/<store>.py`` ↔ ``shared/stores/<store>_async.py``: each store and its twin;
 - ``tests/test_flask_native.py`` ↔ ``tests/test_sanic_native.py``: testing, each framework's way;
-- ``examples/<topic>/flask_app.py`` ↔ ``examples/<topic>/sanic_app.py``: the cookbook.
+- ``examples/<topic>/with_flask.py`` ↔ ``examples/<topic>/with_sanic.py``: the cookbook.
 
 The left file is the Flask (or synchronous) one, the right file its Sanic (or async) twin.
 """
@@ -40,9 +40,9 @@ def twins(root: Path = PROJECT_ROOT) -> list[Twin]:
     native = Twin("tests", Path("tests/test_flask_native.py"), Path("tests/test_sanic_native.py"))
     pairs += [native] if (root / native.left).exists() else []
     pairs += [
-        Twin("examples", path, path.with_name("sanic_app.py"))
-        for path in sorted((root / "examples").glob("*/flask_app.py"))
-        if path.with_name("sanic_app.py").exists()
+        Twin("examples", path, path.with_name("with_sanic.py"))
+        for path in sorted((root / "examples").glob("*/with_flask.py"))
+        if path.with_name("with_sanic.py").exists()
     ]
     return [Twin(t.group, _relative(t.left, root), _relative(t.right, root)) for t in pairs]
 

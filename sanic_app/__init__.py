@@ -20,6 +20,8 @@ def create_app(settings: Settings | None = None) -> Sanic:
         REQUEST_MAX_SIZE=MAX_BODY_BYTES,
         # Our handlers answer every error; keep Sanic's own HTML or text pages out of it.
         FALLBACK_ERROR_FORMAT="json",
+        # Installed sanic-ext would otherwise attach itself: OPTIONS, HEAD, CORS and /docs routes.
+        AUTO_EXTEND=False,
     )
     app.ctx.settings = settings
     app.ctx.codec = codec
