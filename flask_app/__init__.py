@@ -5,6 +5,13 @@ from flask.json.provider import JSONProvider
 
 from flask_app.errors import register_error_handlers
 from flask_app.packages import blueprint
+from flask_app.web import (
+    DecodedSegmentConverter,
+    TargetRequest,
+    refuse_bad_target,
+    refuse_large_body,
+    refuse_malformed_head,
+)
 from shared.catalogue import seed_for
 from shared.codec import JsonCodec, get_codec
 from shared.settings import Settings
@@ -32,10 +39,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     # Paths are exact: Werkzeug would redirect /packages//x to /packages/x.
     app.url_map.merge_slashes = False
+    # Route on the target as sent (shared.paths), and decode <name> once, after routing.
+    app.request_class = TargetRequest
+    app.url_map.converters["default"] = DecodedSegmentConverter
     app.json = CodecJSONProvider(app)
     app.json.codec = get_codec(settings.json_codec)
     app.extensions["pyaday"] = {"settings": settings, "codec": app.json.codec}
     open_store(app, settings)
+    # Before any route answers, in this order: the head, the target, then the body's size.
+    for check in (refuse_malformed_head, refuse_bad_target, refuse_large_body):
+        app.before_request(check)
     app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

@@ -1,15 +1,46 @@
 """Request and response helpers: where Flask's request globals meet the shared code."""
 
-from flask import Response, current_app, jsonify, request
+from urllib.parse import unquote
+
+from flask import Request, Response, current_app, g, jsonify, request
+from gunicorn.http.errors import ParseException
+from werkzeug.routing import UnicodeConverter
 
 from shared import bodies
 from shared.bodies import JSON_MEDIA_TYPE
 from shared.codec import JsonCodec
+from shared.http1 import check_message
 from shared.model import Package
-from shared.problems import PayloadTooLarge
+from shared.paths import read_target
+from shared.problems import BadRequest, PayloadTooLarge
 from shared.requests import require_body_size
 from shared.settings import MAX_BODY_BYTES, Settings
 from shared.stores import Store
+
+
+class TargetRequest(Request):
+    """Route on the request target as the client sent it, read by ``shared.paths``.
+
+    A WSGI server hands Flask a decoded ``PATH_INFO``: ``%2F`` has become a separator there,
+    so ``/packages%2Fname`` would reach ``/packages/<name>``, and Werkzeug drops leading
+    slashes (``//`` is ``/``). gunicorn and Werkzeug keep the raw target in ``RAW_URI``; the
+    normalized path goes into ``PATH_INFO`` before Flask matches a route (``<name>`` is
+    decoded by the app's converter, once).
+    """
+
+    def __init__(self, environ, *args, **kwargs):
+        raw_target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or "/"
+        self.target = read_target(raw_target)
+        environ["PATH_INFO"] = self.target.path
+        super().__init__(environ, *args, **kwargs)
+
+
+class DecodedSegmentConverter(UnicodeConverter):
+    """``<name>`` decoded once: Flask routes the still-encoded path of ``TargetRequest``,
+    where Sanic's routes take ``unquote=True``."""
+
+    def to_python(self, value: str) -> str:
+        return unquote(value)
 
 
 def settings() -> Settings:
@@ -31,16 +62,54 @@ def header(name: str) -> str | None:
 
 
 def read_body() -> bytes:
-    """The request body, at most 64 KiB.
+    """The request body, at most 64 KiB, read once per request.
 
     Werkzeug raises 413 only when the body is read and silently cuts a chunked body at the
     limit, so check Content-Length first and read one byte past the limit to catch the rest.
+    The server de-chunks while Flask reads: a malformed chunk raises there, as gunicorn's
+    ParseException or, under Werkzeug's server, an OSError. Either is the client's 400.
     """
-    require_body_size(request.content_length)
-    body = request.stream.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge()
-    return body
+    if "body" not in g:
+        require_body_size(request.content_length)
+        try:
+            body = request.stream.read(MAX_BODY_BYTES + 1)
+        except (ParseException, OSError):
+            raise BadRequest("The chunked body is malformed (a chunk size or its CRLF).") from None
+        if len(body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge()
+        g.body = body
+    return g.body
+
+
+def refuse_malformed_head() -> None:
+    """What gunicorn lets through and Sanic's server refuses (``shared.http1``).
+
+    Flask sees the fields gunicorn parsed, not the raw head, so their size is summed up as
+    ``Name: value`` lines (repeated lines arrive joined).
+    """
+    environ = request.environ
+    fields = {name: value for name, value in environ.items() if name.startswith("HTTP_")}
+    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if name in environ:
+            fields["HTTP_" + name] = environ[name]
+    protocol = environ.get("SERVER_PROTOCOL", "")
+    request_line = f"{request.method} {environ.get('RAW_URI', '')} {protocol}"
+    head_size = len(request_line) + sum(len(n) - 5 + 4 + len(v) for n, v in fields.items())
+    check_message(protocol, request.headers.get("Transfer-Encoding"), head_size)
+
+
+def refuse_bad_target() -> None:
+    """A target that names no path (400) or a path with an empty segment (404): before
+    routing, as no route could match it."""
+    if request.target.problem is not None:
+        raise request.target.problem
+
+
+def refuse_large_body() -> None:
+    """Every routed request is held to 64 KiB, whatever its method, as Sanic's server holds
+    it; a request that matched no route gets its 404 or 405 first."""
+    if request.routing_exception is None:
+        read_body()
 
 
 def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
