@@ -27,6 +27,8 @@ _FIELD_LINE = re.compile(rb"([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([\t\x20-\x7e\x8
 # Fields that hold one value: a second line makes the request ambiguous (gunicorn's list).
 _SINGLETON_FIELDS = (b"host", b"content-type")
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+# Transfer codings gunicorn knows: another one is 501 Not Implemented, a known one but chunked 400.
+_KNOWN_CODINGS = frozenset({"chunked", "identity", "gzip", "deflate", "compress"})
 
 
 def check_head(head: bytes) -> None:
@@ -67,7 +69,10 @@ def check_message(version: str, transfer_encoding: str | None, head_size: int) -
         raise BadRequest("This server speaks HTTP/1.0 and HTTP/1.1 only.")
     if transfer_encoding is None:
         return
-    if transfer_encoding.strip(" \t").lower() != "chunked":
+    codings = [coding.strip(" \t").lower() for coding in transfer_encoding.split(",")]
+    if not _KNOWN_CODINGS.issuperset(codings):
+        raise HttpError(501)  # RFC 9112 section 6.1, and gunicorn's answer
+    if codings != ["chunked"]:
         raise BadRequest("The only transfer coding served is 'chunked', alone.")
     if version == "HTTP/1.0":
         raise BadRequest("An HTTP/1.0 request cannot be chunked (RFC 9112 section 6.1).")

@@ -131,6 +131,16 @@ CASES = [
         )
         for coding in (b"chunked, gzip", b"identity", b"chunked, chunked")
     ),
+    *(
+        Case(
+            f"Transfer-Encoding: {coding.decode()}",
+            "chunked framing",
+            http(b"PATCH", ITEM, AUTH, JSON, b"Transfer-Encoding: " + coding) + b"0\r\n\r\n",
+            501,
+            gunicorn_page=True,
+        )
+        for coding in (b"br", b"br, chunked", b"chunked,")
+    ),
     Case(
         "Content-Length with chunked",
         "chunked framing",

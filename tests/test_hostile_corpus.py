@@ -16,6 +16,7 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,7 +24,7 @@ import pytest
 
 from benchmarks.servers import FRAMEWORKS, RunningServer, running_server
 from tests.conftest import sqlite_url
-from tests.hostile_corpus import CASES, CURATOR_TOKEN, FORGED_PREFIX, TARGET, Case
+from tests.hostile_corpus import CASES, CURATOR_TOKEN, FORGED_PREFIX, TARGET, Case, summary
 
 TIMEOUT = 10.0
 CURATOR = {"Authorization": f"Bearer {CURATOR_TOKEN}".encode()}
@@ -145,3 +146,8 @@ def test_both_servers_answer_alike_and_hold(servers, case):
         if case.status >= 400:
             assert served.state() == before, f"{framework} changed the catalogue"
         assert forged_or_broken(served.new_log_lines()) == [], framework
+
+
+def test_the_reliability_page_shows_the_corpus_as_it_is():
+    page = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert summary() in page, "run python -m tests.hostile_corpus and update docs/reliability.md"

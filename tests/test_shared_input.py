@@ -149,6 +149,13 @@ def test_head_limits_are_414_and_431_at_gunicorns_bounds():
         check_message("HTTP/1.1", None, 16384)
 
 
+@pytest.mark.parametrize("coding", [b"br", b"br, chunked", b"chunked, x-foo", b"chunked,"])
+def test_a_transfer_coding_gunicorn_does_not_know_is_501(coding):
+    with pytest.raises(HttpError) as caught:
+        check_head(HEAD + b"\r\nTransfer-Encoding: " + coding)
+    assert caught.value.status == 501
+
+
 def test_an_expectation_other_than_100_continue_is_417():
     with pytest.raises(HttpError) as caught:
         check_head(HEAD + b"\r\nExpect: something-else")
