@@ -8,7 +8,6 @@ from flask_app.packages import blueprint
 from flask_app.web import (
     DecodedSegmentConverter,
     TargetRequest,
-    refuse_bad_target,
     refuse_large_body,
     refuse_malformed_head,
 )
@@ -46,9 +45,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.codec = get_codec(settings.json_codec)
     app.extensions["pyaday"] = {"settings": settings, "codec": app.json.codec}
     open_store(app, settings)
-    # Before any route answers, in this order: the head, the target, then the body's size.
-    for check in (refuse_malformed_head, refuse_bad_target, refuse_large_body):
-        app.before_request(check)
+    # Before any route answers: the head (gunicorn checked most of it), then the body's size.
+    app.before_request(refuse_malformed_head)
+    app.before_request(refuse_large_body)
     app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

@@ -3,7 +3,7 @@
 import logging
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from flask_app.web import json_response
 from shared.logs import EscapeControlCharacters
@@ -33,6 +33,9 @@ def handle_problem(problem: Problem):
 
 
 def handle_framework_error(error: HTTPException):
+    if isinstance(error, NotFound) and request.target.problem is not None:
+        # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
+        return problem_response(request.target.problem)
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(error)
         return problem_response(method_not_allowed(request.method, allowed))

@@ -31,7 +31,9 @@ class TargetRequest(Request):
     def __init__(self, environ, *args, **kwargs):
         raw_target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or "/"
         self.target = read_target(raw_target)
-        environ["PATH_INFO"] = self.target.path
+        # A target that names no path, or holds an empty segment, routes nowhere; the error
+        # handler answers its problem (400 or 404).
+        environ["PATH_INFO"] = self.target.route
         super().__init__(environ, *args, **kwargs)
 
 
@@ -96,13 +98,6 @@ def refuse_malformed_head() -> None:
     request_line = f"{request.method} {environ.get('RAW_URI', '')} {protocol}"
     head_size = len(request_line) + sum(len(n) - 5 + 4 + len(v) for n, v in fields.items())
     check_message(protocol, request.headers.get("Transfer-Encoding"), head_size)
-
-
-def refuse_bad_target() -> None:
-    """A target that names no path (400) or a path with an empty segment (404): before
-    routing, as no route could match it."""
-    if request.target.problem is not None:
-        raise request.target.problem
 
 
 def refuse_large_body() -> None:

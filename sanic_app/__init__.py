@@ -8,7 +8,7 @@ from sanic.http import Http
 
 from sanic_app.errors import register_error_handlers
 from sanic_app.packages import blueprint
-from sanic_app.web import TargetRequest, refuse_bad_target, refuse_large_body, refuse_malformed_head
+from sanic_app.web import TargetRequest, refuse_large_body
 from shared.catalogue import seed_for
 from shared.codec import get_codec
 from shared.http1 import parse_size
@@ -40,9 +40,8 @@ def create_app(settings: Settings | None = None) -> Sanic:
     app.ctx.settings = settings
     app.ctx.codec = codec
     open_store(app, settings)
-    # Before any route answers, in this order: the head, the target, then the body's size.
-    app.signal("http.lifecycle.request")(refuse_malformed_head)
-    app.signal("http.routing.before")(refuse_bad_target)
+    # The head and the target are checked as the request is built (TargetRequest); the size
+    # of the body once a route matched.
     app.on_request(refuse_large_body)
     app.blueprint(blueprint)
     register_error_handlers(app)

@@ -37,6 +37,9 @@ async def handle_problem(request: Request, problem: Problem):
 
 
 async def handle_framework_error(request: Request, error: SanicException):
+    if isinstance(error, NotFound) and request.target.problem is not None:
+        # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
+        return problem_response(request, request.target.problem)
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(request.app, request.path)
         return problem_response(request, method_not_allowed(request.method, allowed))

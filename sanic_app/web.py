@@ -15,24 +15,35 @@ from shared.stores import AsyncStore
 
 
 class TargetRequest(Request):
-    """Route on the request target as ``shared.paths`` reads it: Sanic routes the raw path,
-    so ``/%70ackages/flask`` would be no route and ``GET //`` an IndexError in its router.
+    """Route on the request target as ``shared.paths`` reads it, after checking the raw head.
 
-    A target that names no path at all (``host:port``, ``*``, a control character) would make
-    Sanic's URL parser raise while it builds the request, and again while it builds a stand-in
-    to answer the error with, dropping the connection: such a request is built on ``/`` and
-    refused before routing (``refuse_bad_target``).
+    Sanic routes the raw path (``/%70ackages/flask`` would be no route, ``GET //`` an
+    IndexError in its router), and its HTTP/1 parser lets through what gunicorn refuses (a
+    NUL, ``Host : x``, a method of ``G\\xffT``): the head is held to gunicorn's rules here, as
+    the request is built, so Sanic answers the problem and closes the connection. Under ASGI
+    there is no raw head to check: the ASGI server parsed it.
+
+    A target that names no path, or a path with an empty segment, routes nowhere; the error
+    handler answers its problem (400 or 404). A target that names no path is built on ``/``:
+    Sanic's URL parser would raise on ``host:port`` here, and again on the stand-in request
+    Sanic builds to answer with, dropping the connection.
     """
 
     __slots__ = ("target",)
 
-    def __init__(self, url_bytes: bytes, *args, **kwargs):
+    def __init__(self, url_bytes: bytes, *args, head: bytes = b"", **kwargs):
+        if head:
+            check_head(head)
         self.target = read_target(url_bytes.decode("latin-1"))
-        super().__init__(b"/" if self.target.path == NO_PATH else url_bytes, *args, **kwargs)
+        usable = self.target.path != NO_PATH
+        super().__init__(url_bytes if usable else b"/", *args, head=head, **kwargs)
+        if "transfer-encoding" in self.headers:
+            # Sanic frames only the exact value "chunked"; the coding is case-insensitive.
+            self.headers["transfer-encoding"] = "chunked"
 
     @property
     def path(self) -> str:
-        return self.target.path
+        return self.target.route
 
 
 def settings(request: Request) -> Settings:
@@ -66,26 +77,6 @@ def read_body(request: Request) -> bytes:
     """
     require_body_size(len(request.body))
     return request.body
-
-
-async def refuse_malformed_head(request: Request) -> None:
-    """Hold the raw head to the rules gunicorn applies (``shared.http1``): Sanic's own parser
-    lets a NUL, ``Host : x`` or a method of ``G\\xffT`` through. Raised here, as the head is
-    read, Sanic answers and closes the connection. Under ASGI there is no raw head: the ASGI
-    server parsed it.
-    """
-    if request.head:
-        check_head(request.head)
-        if "transfer-encoding" in request.headers:
-            # Sanic frames only the exact value "chunked"; the coding is case-insensitive.
-            request.headers["transfer-encoding"] = "chunked"
-
-
-async def refuse_bad_target(request: Request) -> None:
-    """A target that names no path (400) or a path with an empty segment (404): before
-    routing, as no route could match it."""
-    if request.target.problem is not None:
-        raise request.target.problem
 
 
 async def refuse_large_body(request: Request) -> None:

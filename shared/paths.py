@@ -32,10 +32,16 @@ _ABSOLUTE_FORM = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 @dataclass(frozen=True, slots=True)
 class RequestTarget:
-    """The normalized path both apps route on, and the problem, if the target is not usable."""
+    """The normalized path, and the problem if the target is not usable."""
 
     path: str
     problem: Problem | None = None
+
+    @property
+    def route(self) -> str:
+        """The path both apps route on. A target with a problem routes nowhere (no route of the
+        API is a single segment), and the apps answer its problem instead of their 404."""
+        return self.path if self.problem is None else "/*"
 
 
 def read_target(target: str) -> RequestTarget:

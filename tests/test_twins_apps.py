@@ -38,6 +38,9 @@ FLASK_ONLY = {
     "CodecJSONProvider",
     # <name> is decoded by a URL converter; Sanic's routes take unquote=True instead.
     "DecodedSegmentConverter",
+    # gunicorn checks the head before Flask runs, all but what Sanic refuses and it does not;
+    # Sanic's TargetRequest checks its whole raw head as the request is built.
+    "refuse_malformed_head",
 }
 SANIC_ONLY = {
     # Sanic answers a head over 16 KiB with 413 before reading it; gunicorn answers 414 or
