@@ -1,6 +1,6 @@
 """Request and response helpers: where Flask's request globals meet the shared code."""
 
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from flask import Request, Response, current_app, g, jsonify, request
 from gunicorn.http.errors import ParseException
@@ -29,8 +29,9 @@ class TargetRequest(Request):
     """
 
     def __init__(self, environ, *args, **kwargs):
-        raw_target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or "/"
-        self.target = read_target(raw_target)
+        # A server without RAW_URI or REQUEST_URI leaves only the decoded path to read.
+        decoded = quote((environ.get("PATH_INFO") or "/").encode("latin-1"), safe="/")
+        self.target = read_target(environ.get("RAW_URI") or environ.get("REQUEST_URI") or decoded)
         # A target that names no path, or holds an empty segment, routes nowhere; the error
         # handler answers its problem (400 or 404).
         environ["PATH_INFO"] = self.target.route

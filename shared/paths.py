@@ -40,7 +40,7 @@ class RequestTarget:
     @property
     def route(self) -> str:
         """The path both apps route on. A target with a problem routes nowhere (no route of the
-        API is a single segment), and the apps answer its problem instead of their 404."""
+        API matches ``/*``), and the apps answer its problem instead of their 404."""
         return self.path if self.problem is None else "/*"
 
 
