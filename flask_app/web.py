@@ -91,20 +91,22 @@ def refuse_malformed_head() -> None:
     ``Name: value`` lines (repeated lines arrive joined).
     """
     environ = request.environ
-    fields = {name: value for name, value in environ.items() if name.startswith("HTTP_")}
-    for name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if name in environ:
-            fields["HTTP_" + name] = environ[name]
     protocol = environ.get("SERVER_PROTOCOL", "")
-    request_line = f"{request.method} {environ.get('RAW_URI', '')} {protocol}"
-    head_size = len(request_line) + sum(len(n) - 5 + 4 + len(v) for n, v in fields.items())
-    check_message(protocol, request.headers.get("Transfer-Encoding"), head_size)
+    head_size = len(f"{request.method} {environ.get('RAW_URI', '')} {protocol}")
+    for name, value in environ.items():
+        if name.startswith("HTTP_"):  # HTTP_X_NAME is the line "X-Name: value" CRLF, less 1
+            head_size += len(name) - 1 + len(value)
+        elif name in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            head_size += len(name) + 4 + len(value)
+    check_message(protocol, environ.get("HTTP_TRANSFER_ENCODING"), head_size)
 
 
 def refuse_large_body() -> None:
     """Every routed request is held to 64 KiB, whatever its method, as Sanic's server holds
     it; a request that matched no route gets its 404 or 405 first."""
-    if request.routing_exception is None:
+    environ = request.environ
+    has_body = environ.get("CONTENT_LENGTH") or "HTTP_TRANSFER_ENCODING" in environ
+    if has_body and request.routing_exception is None:
         read_body()
 
 
