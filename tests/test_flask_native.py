@@ -65,6 +65,20 @@ def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, mon
     assert b"ZeroDivisionError" not in response.data
 
 
+def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
+    # An exception message can carry a client's text: its line feeds are escaped in the log.
+    forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
+    store = app.extensions["pyaday"]["store"]
+
+    def broken_pick(choose):
+        raise ValueError("client text" + forged)
+
+    monkeypatch.setattr(store, "pick", broken_pick)
+    assert client.get("/rand").status_code == 500
+    assert "client text\\n[1999-12-31" in caplog.text
+    assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
 class SpacedCodec:
     """A codec whose output tells it apart from the compact one."""
 

@@ -76,6 +76,20 @@ async def test_an_unexpected_error_is_a_500_problem_without_traceback(app, clien
     assert b"ZeroDivisionError" not in response.content
 
 
+async def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
+    # An exception message can carry a client's text: its line feeds are escaped in the log.
+    forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
+
+    async def broken_pick(choose):
+        raise ValueError("client text" + forged)
+
+    monkeypatch.setattr(app.ctx.store, "pick", broken_pick)
+    _request, response = await client.get("/rand")
+    assert response.status == 500
+    assert "client text\\n[1999-12-31" in caplog.text
+    assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
 def test_the_sync_test_client_runs_a_real_server(app):
     """sanic-testing's ``app.test_client`` starts a real server for each request: slower."""
     # sanic-testing 24.6 still uses a listener signature Sanic 25 deprecates; Sanic installs
