@@ -19,7 +19,7 @@ from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_index, random_index, utc_today
-from shared.problems import NotFound, empty_catalogue, no_such_package
+from shared.problems import empty_catalogue, no_such_package
 from shared.query import parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
 
@@ -30,18 +30,10 @@ blueprint = Blueprint("packages", strict_slashes=True)
 GET = ["GET", "HEAD"]
 
 
-@blueprint.on_request
-async def refuse_encoded_slashes(request: Request):
-    """Answer ``/packages/a%2Fb`` as Flask does: a WSGI server decodes ``%2F`` before routing,
-    so Flask sees ``/packages/a/b`` and no route; Sanic routes first and decodes after."""
-    if "/" in request.match_info.get("name", ""):
-        raise NotFound()
-
-
 # region: route-index
 @blueprint.route(routes.INDEX, methods=GET)
 async def index(request: Request):
-    return json_response(bodies.index_body(FRAMEWORK))
+    return json_response(request, bodies.index_body(FRAMEWORK))
 
 
 # endregion
@@ -51,7 +43,7 @@ async def index(request: Request):
 @blueprint.route(routes.HEALTH, methods=GET)
 async def health(request: Request):
     await store(request).ping()
-    return json_response(bodies.health_body(store(request).kind))
+    return json_response(request, bodies.health_body(store(request).kind))
 
 
 # endregion
@@ -60,7 +52,7 @@ async def health(request: Request):
 # region: route-openapi
 @blueprint.route(routes.OPENAPI, methods=GET)
 async def openapi(request: Request):
-    return json_response(bodies.openapi_document())
+    return json_response(request, bodies.openapi_document())
 
 
 # endregion
@@ -71,7 +63,7 @@ async def openapi(request: Request):
 async def list_packages(request: Request):
     query = parse_page_query(request.query_string)
     packages, total = await store(request).search(query)
-    return json_response(bodies.page_body(packages, query, total))
+    return json_response(request, bodies.page_body(packages, query, total))
 
 
 # endregion
@@ -149,7 +141,7 @@ async def random_package(request: Request):
     package = await store(request).pick(random_index)
     if package is None:
         raise empty_catalogue()
-    return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
+    return json_response(request, package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
 # endregion
@@ -162,7 +154,7 @@ async def daily_package(request: Request):
     package = await store(request).pick(partial(daily_index, day))
     if package is None:
         raise empty_catalogue()
-    return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
+    return json_response(request, package.to_dict(), headers=bodies.daily_cache_headers())
 
 
 # endregion
@@ -176,7 +168,7 @@ async def package_releases(request: Request, name: str):
     if await store(request).get(key) is None:
         raise no_such_package(key)
     body = await index_client(request).releases(key)
-    return json_response(body, headers=releases.CACHE_HEADERS)
+    return json_response(request, body, headers=releases.CACHE_HEADERS)
 
 
 # endregion

@@ -10,6 +10,14 @@ from urllib.parse import urlsplit
 
 # API.md: a body over 64 KiB is refused with 413. A contract constant, not a setting.
 MAX_BODY_BYTES = 64 * 1024
+# The request head's limits, the same in both apps (414 for the request line, 431 for the
+# rest): gunicorn's defaults for the request line, a field line and the number of fields, so
+# that a plain ``gunicorn 'flask_app:create_app()'`` keeps them too, and Sanic's hard ceiling
+# for the whole head (its REQUEST_MAX_HEADER_SIZE cannot exceed 16 KiB).
+MAX_REQUEST_LINE_BYTES = 4094
+MAX_FIELD_LINE_BYTES = 8190
+MAX_HEADER_FIELDS = 100
+MAX_HEAD_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)

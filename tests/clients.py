@@ -87,12 +87,19 @@ class FlaskClient(ApiClient):
         self.client = app.test_client()
 
     def request(self, method, path, *, headers=None, content=None):
-        response = self.client.open(path, method=method, headers=headers, data=content)
+        response = self.client.open(path, method=method, headers=wsgi(headers), data=content)
         return ApiResponse(response.status_code, Headers(response.headers), response.data)
 
     def close(self) -> None:
         self.app.extensions["pyaday"]["store"].close()
         self.app.extensions["pyaday"]["index_client"].close()
+
+
+def wsgi(headers):
+    """Header values given as bytes become WSGI strings (one character an octet, PEP 3333),
+    as a WSGI server would pass them; Werkzeug's test client would write ``b'...'`` instead."""
+    items = headers.items() if isinstance(headers, dict) else headers or []
+    return [(k, v.decode("latin-1") if isinstance(v, bytes) else v) for k, v in items]
 
 
 class SanicClient(ApiClient):
