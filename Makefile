@@ -10,7 +10,7 @@ PORT_SANIC ?= 8002
 # The run-* and dev-* targets keep their data in a SQLite file, shared by every worker, unless
 # PYADAY_DATABASE_URL says otherwise (memory://, postgresql://...; see docs/storage.md).
 DATA_DIR := $(CURDIR)/var
-PYADAY_DATABASE_URL ?= sqlite://$(DATA_DIR)/pyaday.db
+PYADAY_DATABASE_URL ?= sqlite:///$(DATA_DIR)/pyaday.db
 SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DATABASE_URL)
 
 # uv from PATH, else the copy pip installs as a module (see the uv target).

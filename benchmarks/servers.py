@@ -109,18 +109,40 @@ def running_server(
         "PYADAY_WORKERS": str(workers),
     }
     url = f"http://127.0.0.1:{port}"
+    command = server_command(framework, cpus, floor)
+    with started(
+        command, log_path, url, env=server_env, startup_timeout=startup_timeout
+    ) as process:
+        yield RunningServer(framework, url, process, log_path)
+
+
+@contextmanager
+def started(
+    command: Sequence[str],
+    log_path: Path,
+    url: str,
+    *,
+    env: Mapping[str, str],
+    cwd: Path = PROJECT_ROOT,
+    startup_timeout: float = 30.0,
+) -> Iterator[subprocess.Popen]:
+    """Run any server command until the block ends, once ``url`` answers ``/health``.
+
+    Its output goes to ``log_path``; it runs in a process group of its own, so that ``stop()``
+    reaches every process it started, even after the block was left by an error.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            server_command(framework, cpus, floor),
-            cwd=PROJECT_ROOT,
-            env=server_env,
+            command,
+            cwd=cwd,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches every worker
+            start_new_session=True,
         )
     try:
         wait_until_healthy(url, process, startup_timeout, log_path)
-        yield RunningServer(framework, url, process, log_path)
+        yield process
     finally:
         stop(process)
