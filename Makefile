@@ -17,7 +17,7 @@ SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DAT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean bench bench-quick
+.PHONY: help uv env test lint format run-flask run-gunicorn run-sanic dev-flask dev-sanic clean bench bench-quick
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,7 +48,11 @@ format: env  ## apply ruff's fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-run-flask: env $(DATA_DIR)  ## the Flask app under gunicorn, production settings
+run-flask: env $(DATA_DIR)  ## the Flask app as deployed: nginx in front of gunicorn (deploy/)
+	@echo "pyaday (Flask, nginx + gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	PYADAY_PORT=$(PORT_FLASK) $(SERVE_ENV) $(RUN) python -m deploy.flask_behind_nginx --runtime-dir $(DATA_DIR)/nginx
+
+run-gunicorn: env $(DATA_DIR)  ## gunicorn alone, as make bench measures it: slow clients can starve it
 	@echo "pyaday (Flask, gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
 	PYADAY_PORT=$(PORT_FLASK) $(SERVE_ENV) $(RUN) gunicorn -c python:flask_app.server
 

@@ -262,11 +262,11 @@ def find_ab() -> str | None:
         return shutil.which("ab")
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("ab is missing: installing apache2-utils with apt-get", flush=True)
-        _apt_get_install("apache2-utils")
+        apt_get_install("apache2-utils")
     return shutil.which("ab")
 
 
-def _apt_get_install(package: str) -> None:
+def apt_get_install(package: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-qq", package]
     if subprocess.run(install, env=env, timeout=300, check=False).returncode:

@@ -53,14 +53,14 @@ def server_command(
     return command
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:
+def wait_until_healthy(
+    url: str, process: subprocess.Popen, timeout: float, log_path: Path | None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {process.returncode}; its log:\n"
-                + log_path.read_text(errors="replace")[-4000:]
-            )
+            log = log_path.read_text(errors="replace")[-4000:] if log_path else "(on the terminal)"
+            raise RuntimeError(f"the server exited with {process.returncode}; its log:\n{log}")
         try:
             if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
                 return
@@ -119,7 +119,7 @@ def running_server(
 @contextmanager
 def started(
     command: Sequence[str],
-    log_path: Path,
+    log_path: Path | None,
     url: str,
     *,
     env: Mapping[str, str],
@@ -128,21 +128,28 @@ def started(
 ) -> Iterator[subprocess.Popen]:
     """Run any server command until the block ends, once ``url`` answers ``/health``.
 
-    Its output goes to ``log_path``; it runs in a process group of its own, so that ``stop()``
-    reaches every process it started, even after the block was left by an error.
+    Its output goes to ``log_path`` (None: this process's terminal); it runs in a process group
+    of its own, so that ``stop()`` reaches every process it started, even after an error.
     """
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    if log_path is None:
+        process = _spawn(command, cwd, env, output=None)
+    else:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("wb") as log:
+            process = _spawn(command, cwd, env, output=log)
     try:
         wait_until_healthy(url, process, startup_timeout, log_path)
         yield process
     finally:
         stop(process)
+
+
+def _spawn(command, cwd, env, output) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )
