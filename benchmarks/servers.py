@@ -30,6 +30,13 @@ FLOOR_COMMANDS = {
 }
 
 
+# Sanic's manager polls its workers' start-up acknowledgements every 0.1 s; a SIGTERM that lands
+# before it has seen them (a worker acknowledges just before it serves) waits out its 30 s
+# start-up threshold (Sanic 25.12, WorkerManager.wait_for_ack). Nothing outside shows when it
+# has seen them: a test that stops Sanic right after its first 200 waits this long first.
+SANIC_ACK_SETTLE_S = 0.3
+
+
 @dataclass(frozen=True)
 class RunningServer:
     framework: str

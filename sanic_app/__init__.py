@@ -1,5 +1,10 @@
 """pyaday in Sanic: the application factory."""
 
+import asyncio
+import signal
+import socket
+import struct
+import time
 from argparse import Namespace
 
 from sanic import Sanic
@@ -39,6 +44,7 @@ def create_app(settings: Settings | Namespace | None = None) -> Sanic:
     app.ctx.settings = settings
     app.ctx.codec = codec
     open_store(app, settings)
+    shut_down_gracefully(app)
     app.blueprint(blueprint)
     register_error_handlers(app)
     return app
@@ -55,3 +61,45 @@ def open_store(app: Sanic, settings: Settings) -> None:
     @app.after_server_stop
     async def disconnect(app: Sanic) -> None:
         await app.ctx.store.close()
+
+
+def shut_down_gracefully(app: Sanic) -> None:
+    """At SIGTERM or SIGINT, serve every connection already queued, then refuse new ones.
+
+    Sanic's main process binds the listening socket for its workers and keeps its copy until
+    they have all exited, so through a graceful shutdown new connections queue where no worker
+    accepts them any more, then are reset; and a stopping worker closes its copy at once, so the
+    connections queued already are reset too (gunicorn's sync worker did the same: see
+    flask_app/server.py). Here the main process closes its copy at the signal, as gunicorn's
+    master does, and each worker accepts until the queue is empty before it stops.
+    """
+
+    @app.main_process_ready
+    async def close_listeners_at_the_signal(app: Sanic) -> None:
+        listeners = [info.settings["sock"] for info in app.state.server_info]
+        stop_workers = signal.getsignal(signal.SIGTERM)  # Sanic's manager's handler
+
+        def shutdown(signum, frame) -> None:
+            for listener in listeners:
+                if listener is not None:
+                    listener.close()
+            stop_workers(signum, frame)
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, shutdown)
+
+    @app.before_server_stop
+    async def accept_what_is_queued(app: Sanic) -> None:
+        listeners = [info.settings.get("sock") for info in app.state.server_info]
+        deadline = time.monotonic() + app.config.GRACEFUL_SHUTDOWN_TIMEOUT
+        while time.monotonic() < deadline and any(map(queued_connections, listeners)):
+            await asyncio.sleep(0.005)  # the server goes on accepting meanwhile
+
+
+def queued_connections(listener: socket.socket | None) -> int:
+    """How many connections wait in a listening socket's accept queue: Linux's TCP_INFO gives it
+    as tcpi_unacked (what ``ss -l`` shows as Recv-Q). 0 where the system does not tell."""
+    if listener is None or listener.fileno() < 0 or not hasattr(socket, "TCP_INFO"):
+        return 0
+    info = listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 32)
+    return struct.unpack_from("I", info, 24)[0]  # after 8 one-byte fields and 4 words

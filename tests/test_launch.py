@@ -18,15 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.servers import PROJECT_ROOT, free_port, started
+from benchmarks.servers import PROJECT_ROOT, SANIC_ACK_SETTLE_S, free_port, started
 
 BIN = Path(sys.executable).parent
 GRACEFUL_TIMEOUT = 5
-# Sanic's manager polls its workers' start-up acknowledgements every 0.1 s; a SIGTERM that lands
-# before it has seen them (a worker acknowledges just before it serves) waits out its 30 s
-# start-up threshold (Sanic 25.12, WorkerManager.wait_for_ack). Nothing outside shows when it
-# has seen them, so the test gives it a few polls after the first 200.
-SANIC_ACK_POLLS = 0.3
 
 LAUNCHES = {
     "sanic --factory": ["sanic", "sanic_app:create_app", "--factory", "--port", "{port}"],
@@ -72,7 +67,7 @@ def test_each_documented_launch_serves_and_stops_cleanly(launch, tmp_path):
         assert health.json() == {"status": "ok", "store": "sqlite"}
         assert (tmp_path / "pyaday.db-wal").exists()  # open, in WAL mode
         if "sanic" in launch:
-            time.sleep(SANIC_ACK_POLLS)
+            time.sleep(SANIC_ACK_SETTLE_S)
         started_at = time.monotonic()
         process.send_signal(stop_signal(launch))
         try:

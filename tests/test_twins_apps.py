@@ -39,6 +39,8 @@ def test_same_functions_in_the_same_order(file_name):
     sanic_names = top_level_names(SANIC / file_name)
     # The Flask app plugs the codec in with a JSONProvider class; Sanic takes dumps= instead.
     flask_names = [name for name in flask_names if name != "CodecJSONProvider"]
-    # WSGI decodes %2F before Flask routes; Sanic must refuse it itself.
-    sanic_names = [name for name in sanic_names if name != "refuse_encoded_slashes"]
+    # WSGI decodes %2F before Flask routes; Sanic must refuse it itself. gunicorn shuts down
+    # gracefully by its configuration (flask_app/server.py); Sanic needs code for it.
+    sanic_only = {"refuse_encoded_slashes", "shut_down_gracefully", "queued_connections"}
+    sanic_names = [name for name in sanic_names if name not in sanic_only]
     assert flask_names == sanic_names
