@@ -95,6 +95,10 @@ def test_50_slow_clients_do_not_starve_production(setup, tmp_path):
     with serving(setup, tmp_path) as url:
         delays = asyncio.run(probe_while_trickling(url))
     assert None not in delays, f"{setup}: probes unanswered within {ANSWER_WITHIN_S} s: {delays}"
+    slowest_ms = max(delays) * 1000
+    print(
+        f"\n{setup}: {SLOW_CLIENTS} slow clients held; {PROBES} probes, slowest {slowest_ms:.0f} ms"
+    )
 
 
 def test_gunicorn_alone_is_starved_by_them(tmp_path):
