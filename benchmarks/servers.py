@@ -31,9 +31,10 @@ FLOOR_COMMANDS = {
 
 
 # Sanic's manager polls its workers' start-up acknowledgements every 0.1 s; a SIGTERM that lands
-# before it has seen them (a worker acknowledges just before it serves) waits out its 30 s
+# before it has seen them all (a worker acknowledges just before it serves) waits out its 30 s
 # start-up threshold (Sanic 25.12, WorkerManager.wait_for_ack). Nothing outside shows when it
-# has seen them: a test that stops Sanic right after its first 200 waits this long first.
+# has: a test that stops Sanic soon after start waits for each worker's "Worker ready" line,
+# then this long.
 SANIC_ACK_SETTLE_S = 0.3
 
 
@@ -77,6 +78,16 @@ def wait_until_healthy(
     raise RuntimeError(
         f"no healthy answer from {url}/health within {timeout:.0f} s; log: {log_path}"
     )
+
+
+def settle_sanic(log_path: Path, workers: int, timeout: float = 30.0) -> None:
+    """Return once every Sanic worker is ready and its manager has seen it (see above)."""
+    deadline = time.monotonic() + timeout
+    while log_path.read_text(errors="replace").count("Worker ready") < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"fewer than {workers} Sanic workers ready; log: {log_path}")
+        time.sleep(0.05)
+    time.sleep(SANIC_ACK_SETTLE_S)
 
 
 def stop(process: subprocess.Popen, grace: float = 10.0) -> None:

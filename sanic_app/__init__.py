@@ -90,9 +90,14 @@ def shut_down_gracefully(app: Sanic) -> None:
 
     @app.before_server_stop
     async def accept_what_is_queued(app: Sanic) -> None:
+        """Accept until the queue has stayed empty a moment: a connection just accepted has that
+        long to send its request before Sanic closes the connections that sent nothing."""
         listeners = [info.settings.get("sock") for info in app.state.server_info]
         deadline = time.monotonic() + app.config.GRACEFUL_SHUTDOWN_TIMEOUT
-        while time.monotonic() < deadline and any(map(queued_connections, listeners)):
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.05:
+            if any(map(queued_connections, listeners)):
+                quiet_since = time.monotonic()
             await asyncio.sleep(0.005)  # the server goes on accepting meanwhile
 
 

@@ -1,9 +1,9 @@
 """SIGTERM while 100 requests are in flight: each one completes, then connections are refused.
 
 Each production server (gunicorn with ``flask_app/server.py``, Sanic's own server), two workers,
-on a SQLite file. 100 connections each send a search that answers 100 packages (a few
-milliseconds of work each, so most are still queued or running when the signal lands); once
-every request is sent, SIGTERM goes to the main process only, as Kubernetes sends it. Then:
+on a SQLite file. 100 connections are opened, then each sends a search that answers 100
+packages (a few milliseconds of work each), and SIGTERM follows the last one at once, to the
+main process only, as Kubernetes sends it: the requests are queued or running. Then:
 
 - every one of the 100 gets its whole 200 answer (zero failures);
 - new connections tried during the shutdown are served whole or refused at connect time, never
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from benchmarks.servers import SANIC_ACK_SETTLE_S, running_server
+from benchmarks.servers import running_server, settle_sanic
 from tests.conftest import sqlite_url
 
 IN_FLIGHT = 100
@@ -40,22 +40,9 @@ class Answer:
     first_byte_at: float = 0.0
 
 
-async def exchange(
-    host: str, port: int, request: bytes, start: asyncio.Barrier | None = None
-) -> Answer:
-    """Send one request on a new connection and read its whole answer.
-
-    With ``start``: connect, wait for the others to connect, send, and wait for the others to
-    send (so that all requests arrive at once, and the signal after them all).
-    """
-    reader, writer = await asyncio.open_connection(host, port)
+async def read_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Answer:
+    """Read one whole answer on a connection whose request was sent, then close it."""
     try:
-        if start is not None:
-            await start.wait()
-        writer.write(request)
-        await writer.drain()
-        if start is not None:
-            await start.wait()
         head = await reader.readuntil(b"\r\n\r\n")
         first_byte_at = time.monotonic()
         status = int(head.split(b" ", 2)[1])
@@ -70,6 +57,12 @@ async def exchange(
         return Answer(None, failure=type(error).__name__)
     finally:
         writer.close()
+
+
+async def exchange(host: str, port: int, request: bytes) -> Answer:
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(request)
+    return await read_answer(reader, writer)
 
 
 async def new_connections_until_refused(host: str, port: int) -> Counter:
@@ -100,14 +93,15 @@ async def exit_time(process: subprocess.Popen, since: float) -> float:
 
 
 async def terminate_under_load(host: str, port: int, process: subprocess.Popen) -> Shutdown:
-    start = asyncio.Barrier(IN_FLIGHT + 1)
-    requests = [
-        asyncio.create_task(exchange(host, port, SLOW_ISH, start)) for _ in range(IN_FLIGHT)
-    ]
-    await asyncio.wait_for(start.wait(), timeout=10.0)  # all connected
-    await asyncio.wait_for(start.wait(), timeout=10.0)  # all sent
+    """Connect 100 times; send the 100 requests and SIGTERM with no pause between; read."""
+    connections = await asyncio.wait_for(
+        asyncio.gather(*(asyncio.open_connection(host, port) for _ in range(IN_FLIGHT))), 10.0
+    )
+    for _reader, writer in connections:
+        writer.write(SLOW_ISH)  # straight to the socket: nothing else runs until the signal
     process.send_signal(signal.SIGTERM)
     signalled_at = time.monotonic()
+    requests = [asyncio.create_task(read_answer(*connection)) for connection in connections]
     exited = asyncio.create_task(exit_time(process, signalled_at))
     newcomers = asyncio.create_task(new_connections_until_refused(host, port))
     bounded = GRACEFUL_TIMEOUT + 5
@@ -129,12 +123,14 @@ def test_sigterm_with_100_requests_in_flight_loses_none(served_by, tmp_path):
     }
     with running_server(served_by, tmp_path / "server.log", env=env, workers=2) as server:
         if served_by == "sanic":
-            time.sleep(SANIC_ACK_SETTLE_S)
+            settle_sanic(server.log_path, workers=2)
         host, port = server.url.removeprefix("http://").split(":")
         shutdown = asyncio.run(terminate_under_load(host, int(port), server.process))
     log = server.log_path.read_text(errors="replace")[-3000:]
     answers = shutdown.answers
-    in_flight = sum(answer.first_byte_at > shutdown.signalled_at for answer in answers)
+    in_flight = sum(
+        answer.status is None or answer.first_byte_at > shutdown.signalled_at for answer in answers
+    )
     failures = Counter(answer.failure for answer in answers if answer.status != 200)
     print(
         f"\n{served_by}: {in_flight} of {IN_FLIGHT} requests in flight at SIGTERM, "

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.servers import PROJECT_ROOT, SANIC_ACK_SETTLE_S, free_port, started
+from benchmarks.servers import PROJECT_ROOT, free_port, settle_sanic, started
 
 BIN = Path(sys.executable).parent
 GRACEFUL_TIMEOUT = 5
@@ -67,7 +67,7 @@ def test_each_documented_launch_serves_and_stops_cleanly(launch, tmp_path):
         assert health.json() == {"status": "ok", "store": "sqlite"}
         assert (tmp_path / "pyaday.db-wal").exists()  # open, in WAL mode
         if "sanic" in launch:
-            time.sleep(SANIC_ACK_SETTLE_S)
+            settle_sanic(log, workers=2 if "--workers 2" in launch else 1)
         started_at = time.monotonic()
         process.send_signal(stop_signal(launch))
         try:
