@@ -93,6 +93,8 @@ def shut_down_gracefully(app: Sanic) -> None:
         """Accept until the queue has stayed empty a moment: a connection just accepted has that
         long to send its request before Sanic closes the connections that sent nothing."""
         listeners = [info.settings.get("sock") for info in app.state.server_info]
+        if not any(listeners):
+            return  # served over ASGI: the ASGI server owns the socket
         deadline = time.monotonic() + app.config.GRACEFUL_SHUTDOWN_TIMEOUT
         quiet_since = time.monotonic()
         while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.05:
