@@ -10,15 +10,18 @@ PORT_SANIC ?= 8002
 # The run-* and dev-* targets keep their data in a SQLite file, shared by every worker, unless
 # PYADAY_DATABASE_URL says otherwise (memory://, postgresql://...; see docs/storage.md).
 DATA_DIR := $(CURDIR)/var
-PYADAY_DATABASE_URL ?= sqlite://$(DATA_DIR)/pyaday.db
+PYADAY_DATABASE_URL ?= sqlite:///$(DATA_DIR)/pyaday.db
 SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DATABASE_URL)
+
+# make soak: seconds of load under faults (at most 240, so that the target stays under 5 min).
+SOAK_SECONDS ?= 120
 
 # uv from PATH, else the copy pip installs as a module (see the uv target).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean bench bench-quick \
-	docs diff workshop-start workshop-check
+.PHONY: help uv env test lint format run-flask run-gunicorn run-sanic dev-flask dev-sanic clean \
+	bench bench-quick soak docs diff workshop-start workshop-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,7 +52,11 @@ format: env  ## apply ruff's fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-run-flask: env $(DATA_DIR)  ## the Flask app under gunicorn, production settings
+run-flask: env $(DATA_DIR)  ## the Flask app as deployed: nginx in front of gunicorn (deploy/)
+	@echo "pyaday (Flask, nginx + gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
+	PYADAY_PORT=$(PORT_FLASK) $(SERVE_ENV) $(RUN) python -m deploy.flask_behind_nginx --runtime-dir $(DATA_DIR)/nginx
+
+run-gunicorn: env $(DATA_DIR)  ## gunicorn alone, as make bench measures it: slow clients can starve it
 	@echo "pyaday (Flask, gunicorn) on http://127.0.0.1:$(PORT_FLASK)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
 	PYADAY_PORT=$(PORT_FLASK) $(SERVE_ENV) $(RUN) gunicorn -c python:flask_app.server
 
@@ -64,6 +71,10 @@ dev-flask: env $(DATA_DIR)  ## the Flask app with auto reload and debug logging
 dev-sanic: env $(DATA_DIR)  ## the Sanic app with auto reload and debug logging
 	@echo "pyaday (Sanic, dev) on http://127.0.0.1:$(PORT_SANIC)  curator token: $(DEV_TOKEN)  store: $(PYADAY_DATABASE_URL)"
 	PYADAY_PORT=$(PORT_SANIC) $(SERVE_ENV) $(RUN) python -m sanic_app.server --dev
+
+soak: env  ## both apps under load and faults (~4 min), then contract fuzzing at depth
+	$(RUN) python -m benchmarks.soak --duration $(SOAK_SECONDS)
+	PYADAY_FUZZ_EXAMPLES=200 $(RUN) pytest -q -s -p no:cacheprovider tests/test_contract_fuzz.py
 
 bench: env  ## Flask vs Sanic under load (~6 min): results, docs/benchmarks.md and its chart
 	$(RUN) python -m benchmarks

@@ -4,6 +4,7 @@ import os
 import platform
 from importlib import metadata
 
+from gunicorn.workers.sync import SyncWorker
 from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 
 from flask_app import server as flask_server
@@ -22,14 +23,16 @@ def cpu_model() -> str:
 
 
 def server_conditions(workers: int) -> dict:
+    # flask_app/server.py's DrainingSyncWorker is gunicorn's sync worker, changed at shutdown only.
+    sync = issubclass(flask_server.worker_class, SyncWorker)
     return {
         "flask": {
             "server": f"gunicorn {metadata.version('gunicorn')}",
             "config": "flask_app/server.py",
-            "worker_class": flask_server.worker_class,
+            "worker_class": "sync" if sync else flask_server.worker_class.__name__,
             "workers": workers,
             # gunicorn's sync workers close the connection after every response.
-            "keep_alive": flask_server.worker_class != "sync",
+            "keep_alive": not sync,
         },
         "sanic": {
             "server": f"sanic {metadata.version('sanic')}",

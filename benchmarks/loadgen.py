@@ -70,10 +70,6 @@ class Usage:
         return median(values) if values else 0.0
 
 
-def pinned(command: list[str], cpus: Sequence[int] | None) -> list[str]:
-    return ["taskset", "-c", ",".join(map(str, cpus)), *command] if cpus else command
-
-
 def run_measured(
     command: list[str],
     *,

@@ -195,7 +195,9 @@ def conditions_lines(document: dict) -> list[str]:
         f"- Locust {c['duration_s']} s per run after {c['warmup_s']} s of warm-up; "
         f"ab {c['ab_duration_s']} s per run",
         f"- Flask: {flask['server']}, {flask['workers']} {flask['worker_class']} worker(s), "
-        f"keep-alive {'on' if flask['keep_alive'] else 'off'}; Sanic: {sanic['server']}, "
+        f"keep-alive {'on' if flask['keep_alive'] else 'off'}, measured directly with no "
+        "proxy in front, as the talk did (production puts nginx in front: `deploy/`); "
+        f"Sanic: {sanic['server']}, "
         f"{sanic['workers']} worker(s), keep-alive {'on' if sanic['keep_alive'] else 'off'}",
         f"- Store: {c['store']}; JSON codec: {c['json_codec']}; clients keep connections "
         "alive: Locust yes, `ab -k` yes, `ab` no",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks import conditions, loadgen
 from benchmarks.scenarios import Scenario
-from benchmarks.servers import FRAMEWORKS, RunningServer, running_server
+from benchmarks.servers import FRAMEWORKS, RunningServer, pinned, running_server
 
 # Over this share of its cores, the load generator, not the server, limited the throughput.
 LOADGEN_BOUND_SHARE = 0.9
@@ -164,7 +164,7 @@ class RunContext:
         )
         log_path = prefix.with_suffix(".log")
         window = loadgen.run_measured(
-            loadgen.pinned(command, self.options.loadgen_cpus),
+            pinned(command, self.options.loadgen_cpus),
             server_pid=self.server.process.pid,
             log_path=log_path,
             time_limit_s=duration_s,
@@ -188,7 +188,7 @@ class RunContext:
             ab, url, self.options.users, self.options.ab_duration, keepalive
         )
         window = loadgen.run_measured(
-            loadgen.pinned(command, self.options.loadgen_cpus),
+            pinned(command, self.options.loadgen_cpus),
             server_pid=self.server.process.pid,
             log_path=log_path,
             time_limit_s=self.options.ab_duration,

@@ -30,6 +30,14 @@ FLOOR_COMMANDS = {
 }
 
 
+# Sanic's manager polls its workers' start-up acknowledgements every 0.1 s; a SIGTERM that lands
+# before it has seen them all (a worker acknowledges just before it serves) waits out its 30 s
+# start-up threshold (Sanic 25.12, WorkerManager.wait_for_ack). Nothing outside shows when it
+# has: a test that stops Sanic soon after start waits for each worker's "Worker ready" line,
+# then this long.
+SANIC_ACK_SETTLE_S = 0.3
+
+
 @dataclass(frozen=True)
 class RunningServer:
     framework: str
@@ -57,14 +65,14 @@ def pinned(command: Sequence[str], cpus: Sequence[int] | None) -> list[str]:
     return list(command)
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:
+def wait_until_healthy(
+    url: str, process: subprocess.Popen, timeout: float, log_path: Path | None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the server exited with {process.returncode}; its log:\n"
-                + log_path.read_text(errors="replace")[-4000:]
-            )
+            log = log_path.read_text(errors="replace")[-4000:] if log_path else "(on the terminal)"
+            raise RuntimeError(f"the server exited with {process.returncode}; its log:\n{log}")
         try:
             if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
                 return
@@ -74,6 +82,16 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, log_
     raise RuntimeError(
         f"no healthy answer from {url}/health within {timeout:.0f} s; log: {log_path}"
     )
+
+
+def settle_sanic(log_path: Path, workers: int, timeout: float = 30.0) -> None:
+    """Return once every Sanic worker is ready and its manager has seen it (see above)."""
+    deadline = time.monotonic() + timeout
+    while log_path.read_text(errors="replace").count("Worker ready") < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"fewer than {workers} Sanic workers ready; log: {log_path}")
+        time.sleep(0.05)
+    time.sleep(SANIC_ACK_SETTLE_S)
 
 
 def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
@@ -114,7 +132,9 @@ def running_server(
     }
     url = f"http://127.0.0.1:{port}"
     command = server_command(framework, cpus, floor)
-    with serving(command, server_env, url, log_path, startup_timeout) as process:
+    with started(
+        command, log_path, url, env=server_env, startup_timeout=startup_timeout
+    ) as process:
         yield RunningServer(framework, url, process, log_path)
 
 
@@ -132,27 +152,44 @@ def running_index(
     index = [sys.executable, "-m", "benchmarks.index", "--port", str(port)]
     command = pinned([*index, "--delay-ms", str(delay_ms)], cpus)
     url = f"http://127.0.0.1:{port}"
-    with serving(command, os.environ, url, log_path, startup_timeout):
+    with started(command, log_path, url, env=os.environ, startup_timeout=startup_timeout):
         yield url
 
 
 @contextmanager
-def serving(
-    command: list[str], env: Mapping[str, str], url: str, log_path: Path, startup_timeout: float
+def started(
+    command: Sequence[str],
+    log_path: Path | None,
+    url: str,
+    *,
+    env: Mapping[str, str],
+    cwd: Path = PROJECT_ROOT,
+    startup_timeout: float = 30.0,
 ) -> Iterator[subprocess.Popen]:
-    """Start ``command``, wait until ``url`` answers ``/health``, and stop it when done."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches every worker
-        )
+    """Run any server command until the block ends, once ``url`` answers ``/health``.
+
+    Its output goes to ``log_path`` (None: this process's terminal); it runs in a process group
+    of its own, so that ``stop()`` reaches every process it started, even after an error.
+    """
+    if log_path is None:
+        process = _spawn(command, cwd, env, output=None)
+    else:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with log_path.open("wb") as log:
+            process = _spawn(command, cwd, env, output=log)
     try:
         wait_until_healthy(url, process, startup_timeout, log_path)
         yield process
     finally:
         stop(process)
+
+
+def _spawn(command, cwd, env, output) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+        start_new_session=True,
+    )

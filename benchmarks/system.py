@@ -11,12 +11,17 @@ import subprocess
 
 def find_or_install(program: str, package: str) -> str | None:
     """The path of ``program``, installing ``package`` first if it is missing and we can."""
-    if shutil.which(program):
-        return shutil.which(program)
+    if find(program):
+        return find(program)
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print(f"{program} is missing: installing {package} with apt-get", flush=True)
         apt_get_install(package)
-    return shutil.which(program)
+    return find(program)
+
+
+def find(program: str) -> str | None:
+    """On PATH, or in the sbin folders a non-root PATH leaves out (nginx lives there)."""
+    return shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
 
 
 def apt_get_install(package: str) -> None:

@@ -1,5 +1,8 @@
 """pyaday in Flask: the application factory."""
 
+import weakref
+from argparse import Namespace
+
 from flask import Flask
 from flask.json.provider import JSONProvider
 
@@ -14,7 +17,7 @@ from flask_app.web import (
 from shared.catalogue import seed_for
 from shared.codec import JsonCodec, get_codec
 from shared.index_client import IndexClient
-from shared.settings import Settings
+from shared.settings import Settings, settings_for_factory
 from shared.stores import create_store
 
 
@@ -30,8 +33,9 @@ class CodecJSONProvider(JSONProvider):
         return self.codec.loads(s)
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | Namespace | None = None) -> Flask:
+    """The app, with the given settings or those of ``PYADAY_*``."""
+    settings = settings_for_factory(settings)
     app = Flask(__name__)
     app.config.update(
         # OPTIONS is outside the contract: without this, Flask answers it on every route.
@@ -56,14 +60,21 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def open_store(app: Flask, settings: Settings) -> None:
-    """Connect once per process: gunicorn imports the app in each worker after forking."""
+    """Connect once per process: gunicorn imports the app in each worker after forking.
+
+    Flask has no shutdown hook; the store closes when the app is collected or the process
+    exits, whichever way it was launched (gunicorn, with or without flask_app/server.py,
+    ``flask run``, a test).
+    """
     store = create_store(settings)
     store.open(seed_for(settings))
     app.extensions["pyaday"]["store"] = store
+    weakref.finalize(app, store.close)
 
 
 def open_index_client(app: Flask, settings: Settings) -> None:
-    """One pooled HTTP client per process, opened as the store is, closed in ``worker_exit``."""
+    """One pooled HTTP client per process, opened and closed as the store is."""
     client = IndexClient(settings)
     client.open()
     app.extensions["pyaday"]["index_client"] = client
+    weakref.finalize(app, client.close)

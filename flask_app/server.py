@@ -1,7 +1,13 @@
 """gunicorn's configuration, as a deployment uses it: ``gunicorn -c python:flask_app.server``.
 
 Host, port and worker count come from the same ``PYADAY_*`` settings as everything else.
+In production, put nginx in front (``deploy/nginx.conf``, ``make run-flask``): a sync worker
+serves one connection at a time, so a few clients sending slowly would hold every worker.
 """
+
+import errno
+
+from gunicorn.workers.sync import SyncWorker
 
 from shared.settings import (
     MAX_FIELD_LINE_BYTES,
@@ -12,12 +18,45 @@ from shared.settings import (
 
 settings = Settings.from_env()
 
+
+class DrainingSyncWorker(SyncWorker):
+    """gunicorn's sync worker, which serves the connections already queued before it exits.
+
+    On SIGTERM the sync worker finishes its request and exits, and the kernel resets every
+    connection still waiting in the listen backlog, requests already sent (gunicorn issue
+    #3397). This one accepts until the backlog is empty, then closes the socket, so a
+    connection is either served or refused at connect time. The master kills it after
+    ``graceful_timeout`` all the same.
+    """
+
+    def run(self) -> None:
+        super().run()  # returns once SIGTERM has stopped the accept loop
+        for listener in self.sockets:
+            self.drain(listener)
+            listener.close()
+
+    def drain(self, listener) -> None:
+        while True:
+            try:
+                self.accept(listener)
+            except OSError as error:
+                if error.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+                    return
+                if error.errno != errno.ECONNABORTED:
+                    raise
+
+
 wsgi_app = "flask_app:create_app()"
 bind = f"{settings.host}:{settings.port}"
 workers = settings.workers
 # Sync workers: one request at a time per process, no keep-alive. The classic deployment the
 # talk measured; the benchmark report says so beside every Flask figure.
-worker_class = "sync"
+worker_class = DrainingSyncWorker
+# Seconds a worker may spend on one request before the master kills it: the same as Sanic's
+# RESPONSE_TIMEOUT (sanic_app/__init__.py).
+timeout = 30
+# Seconds the requests in flight get to finish after SIGTERM (Sanic: GRACEFUL_SHUTDOWN_TIMEOUT).
+graceful_timeout = settings.graceful_timeout
 # No access log: at thousands of requests a second it would measure the log, not the app.
 accesslog = None
 # gunicorn 25+ opens a control socket at one fixed path per user; several servers side by side
@@ -31,11 +70,3 @@ loglevel = "info"
 limit_request_line = MAX_REQUEST_LINE_BYTES
 limit_request_fields = MAX_HEADER_FIELDS
 limit_request_field_size = MAX_FIELD_LINE_BYTES
-
-
-def worker_exit(server, worker) -> None:
-    """Close the worker's store and index client (their pools) as it stops, as Sanic does."""
-    state = getattr(worker.wsgi, "extensions", {}).get("pyaday", {})
-    for resource in ("store", "index_client"):
-        if resource in state:
-            state[resource].close()

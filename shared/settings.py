@@ -3,10 +3,16 @@
 Used by both apps, the tests and the benchmark runner, so a setting is defined once.
 """
 
+import logging
 import os
+import stat
+from argparse import Namespace
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 # API.md: a body over 64 KiB is refused with 413. A contract constant, not a setting.
 MAX_BODY_BYTES = 64 * 1024
@@ -36,6 +42,9 @@ class Settings:
     index_url: str = "https://pypi.org"
     index_timeout: float = 5.0
     index_pool_size: int = 100
+    # Seconds a stopping server gives the requests it accepted (gunicorn's graceful_timeout,
+    # Sanic's GRACEFUL_SHUTDOWN_TIMEOUT); below the 30 s Kubernetes waits before it kills.
+    graceful_timeout: int = 15
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -51,7 +60,48 @@ class Settings:
                 values[name] = parse(raw)
             except ValueError as error:
                 raise ValueError(f"{variable}={raw!r} is not valid: {error}") from None
+        tokens_file = env.get("PYADAY_CURATOR_TOKENS_FILE", "").strip()
+        if tokens_file:
+            values["curator_tokens"] = values.get("curator_tokens", ()) + read_tokens_file(
+                tokens_file
+            )
         return cls(**values)
+
+
+def settings_for_factory(given: "Settings | Namespace | None") -> Settings:
+    """What an app factory was given, else the ``PYADAY_*`` settings.
+
+    ``sanic sanic_app:create_app --factory`` calls the factory with the CLI's own
+    ``argparse.Namespace`` (host, port, workers: Sanic applies those itself), so a Namespace
+    means "no settings given" too.
+    """
+    if isinstance(given, Settings):
+        return given
+    if given is None or isinstance(given, Namespace):
+        return Settings.from_env()
+    raise TypeError(f"expected Settings, not {type(given).__name__}")
+
+
+def read_tokens_file(path: str) -> tuple[str, ...]:
+    """``PYADAY_CURATOR_TOKENS_FILE``: one token a line; blank lines and ``#`` comments skipped.
+
+    Its tokens are accepted beside those of ``PYADAY_CURATOR_TOKENS``. A file that cannot be
+    read stops start-up; one that other users may read gets a warning (``chmod 600`` it).
+    """
+    variable = "PYADAY_CURATOR_TOKENS_FILE"
+    try:
+        file = Path(path)
+        text = file.read_text(encoding="utf-8")
+        mode = file.stat().st_mode
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{variable}={path!r} cannot be read: {error}") from None
+    if mode & stat.S_IROTH:
+        log.warning("%s=%r is readable by every user: chmod 600 (or 640) it", variable, path)
+    lines = (line.strip() for line in text.splitlines())
+    tokens = tuple(line for line in lines if line and not line.startswith("#"))
+    if not tokens:
+        raise ValueError(f"{variable}={path!r} holds no token")
+    return tokens
 
 
 def _tokens(raw: str) -> tuple[str, ...]:
@@ -109,4 +159,5 @@ _PARSERS = {
     "index_url": _base_url,
     "index_timeout": _positive_float,
     "index_pool_size": _positive_int,
+    "graceful_timeout": _positive_int,
 }

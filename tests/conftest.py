@@ -118,7 +118,7 @@ def seeded_postgres_schema(postgres_server) -> str:
 
 
 def sqlite_url(path: Path) -> str:
-    return "sqlite://" + quote(str(path))
+    return "sqlite:///" + quote(str(path))
 
 
 @pytest.fixture

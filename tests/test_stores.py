@@ -225,7 +225,7 @@ def test_a_store_opens_again_after_closing(make_store):
 
 def unreachable_url(kind: str, tmp_path) -> str:
     if kind == "sqlite":
-        return f"sqlite://{tmp_path}/no/such/folder/pyaday.db"
+        return f"sqlite:///{tmp_path}/no/such/folder/pyaday.db"
     return f"postgresql:///pyaday?host={tmp_path}/no-server-here&user=postgres"
 
 

@@ -46,6 +46,10 @@ SANIC_ONLY = {
     # Sanic answers a head over 16 KiB with 413 before reading it; gunicorn answers 414 or
     # 431 itself, and the Sanic app tells them apart.
     "oversized_head",
+    # gunicorn shuts down gracefully by its configuration (flask_app/server.py); Sanic needs
+    # code for it, in the factory so that every launch (the sanic CLI too) has it.
+    "shut_down_gracefully",
+    "queued_connections",
 }
 
 

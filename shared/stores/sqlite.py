@@ -6,6 +6,7 @@ or Sanic's) opens its own connection to the same file, so each sees the others' 
 once. The SQL and the row mapping are in ``shared/sql.py``.
 """
 
+import os
 import sqlite3
 import threading
 import time
@@ -21,14 +22,36 @@ from shared.stores.sql import SqlStore, fetch_value
 
 
 def sqlite_path(database_url: str) -> str:
-    """``sqlite:///srv/pyaday.db`` → ``/srv/pyaday.db``; ``sqlite:var/pyaday.db`` is relative."""
+    """The file of a SQLite URL, as Flask-SQLAlchemy (SQLAlchemy) reads it.
+
+    ``sqlite:///var/pyaday.db`` is relative to the working directory and
+    ``sqlite:////srv/pyaday.db`` is absolute (three slashes, then the path). pyaday used to read
+    three slashes as an absolute path: a URL whose file (or folder) exists only under that old
+    reading is refused with the URL to write instead, rather than opened as a new empty file.
+    """
     parts = urlsplit(database_url)
-    if parts.netloc or not parts.path:
+    if parts.netloc or not parts.path.startswith("/") or parts.path == "/":
         raise ValueError(
-            f"PYADAY_DATABASE_URL={database_url!r}: write sqlite:///absolute/path.db"
-            " or sqlite:relative/path.db"
+            f"PYADAY_DATABASE_URL={database_url!r}: write sqlite:///relative/path.db"
+            " (relative to the working directory) or sqlite:////absolute/path.db"
         )
-    return unquote(parts.path)
+    path = unquote(parts.path[1:])
+    old_reading = "/" + path
+    if os.path.isabs(path) or os.path.exists(path):
+        return path
+    if os.path.exists(old_reading):
+        found = old_reading
+    elif not os.path.isdir(os.path.dirname(path) or ".") and os.path.isdir(
+        os.path.dirname(old_reading)
+    ):
+        found = f"the folder {os.path.dirname(old_reading)}"
+    else:
+        return path  # a new file in an existing folder
+    raise ValueError(
+        f"PYADAY_DATABASE_URL={database_url!r} names {path} in the working directory"
+        f" ({os.getcwd()}), which does not exist, but {found} does. Three slashes are followed"
+        f" by a relative path, as in Flask-SQLAlchemy: did you mean sqlite:///{parts.path}?"
+    )
 
 
 def connect(settings: Settings) -> sqlite3.Connection:

@@ -1,0 +1,1 @@
+"""How pyaday is deployed: nginx in front of gunicorn (``nginx.conf``) and its launcher."""

@@ -1,0 +1,49 @@
+"""Hypothesis strategies for the contract's values (API.md), shared by the property tests and
+the contract fuzzing, which registers them for the OpenAPI document's own formats."""
+
+import string
+
+from hypothesis import strategies as st
+
+from shared.catalogue import seed_packages
+from shared.model import MAX_KEYWORD_LENGTH, MAX_KEYWORDS, MAX_SUMMARY_LENGTH, package_from_body
+
+# Any Unicode text that JSON and UTF-8 can carry: no lone surrogates (Cs), no NUL.
+text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+summaries = text.filter(lambda value: len(value) <= MAX_SUMMARY_LENGTH)
+# PEP 508 names, at most 100 characters.
+names = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?", fullmatch=True)
+# Names of the seed catalogue, in another spelling now and then: they name existing packages.
+seed_names = st.sampled_from([package.name for package in seed_packages()[:200]]).flatmap(
+    lambda name: st.sampled_from([name, name.upper(), name.replace("-", "_")])
+)
+releases = st.lists(st.integers(0, 10**6), min_size=1, max_size=4).map(
+    lambda parts: ".".join(map(str, parts))
+)
+versions = st.builds(
+    lambda epoch, release, suffix: epoch + release + suffix,
+    st.sampled_from(["", "1!"]),
+    releases,
+    st.sampled_from(["", "a1", "b2", "rc3", ".post1", ".dev4", "+local.7"]),
+)
+specifiers = st.sampled_from([">=3.8", ">=3.9,<4", "~=3.10", "==3.11.*", "!=3.12.0", ">3.7"])
+http_urls = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}.example/{path}",
+    st.sampled_from(["http", "https"]),
+    st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=20),
+    st.text(string.ascii_letters + string.digits + "-._~/", max_size=30),
+)
+bodies = st.fixed_dictionaries(
+    {"name": names, "version": versions, "summary": summaries},
+    optional={
+        "license": st.none() | text,
+        "home_page": st.none() | http_urls,
+        "author": st.none() | text,
+        "requires_python": st.none() | specifiers,
+        "keywords": st.lists(
+            text.filter(lambda value: len(value) <= MAX_KEYWORD_LENGTH), max_size=MAX_KEYWORDS
+        ),
+        "download_rank": st.none() | st.integers(1, 2**63 - 1),
+    },
+)
+packages = bodies.map(package_from_body)
