@@ -55,7 +55,7 @@ def test_the_store_is_reachable_from_the_app(app, client):
 
 def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, monkeypatch):
     store = app.extensions["pyaday"]["store"]
-    monkeypatch.setattr(store, "pick", lambda choose: 1 / 0)
+    monkeypatch.setattr(store, "pick_random", lambda draw: 1 / 0)
     response = client.get("/rand")
     assert response.status_code == 500
     assert response.json["detail"] == "The server could not complete the request."

@@ -62,10 +62,10 @@ async def test_the_store_is_reachable_from_the_app(app, client):
 
 
 async def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, monkeypatch):
-    async def broken_pick(choose):
+    async def broken_pick(draw):
         return 1 / 0
 
-    monkeypatch.setattr(app.ctx.store, "pick", broken_pick)
+    monkeypatch.setattr(app.ctx.store, "pick_random", broken_pick)
     _request, response = await client.get("/rand")
     assert response.status == 500
     assert response.json["detail"] == "The server could not complete the request."

@@ -152,12 +152,17 @@ def test_count_get_and_pick(store):
     assert store.count() == len(SEED)
     assert store.get("ab-c") == SEED[4]
     assert store.get("absent") is None
-    assert store.pick(lambda count: 0).normalized_name == "a-b"
-    assert store.pick(lambda count: count - 1).normalized_name == "zebra"
+    assert store.pick_by_name_order(0).normalized_name == "a-b"
+    assert store.pick_by_name_order(len(SEED) - 1).normalized_name == "zebra"
+    assert store.pick_by_name_order(2**64 - 1) == store.pick_by_name_order((2**64 - 1) % 6)
+    # A freshly seeded store numbers its positions in name order, in every store.
+    assert store.pick_random(len(SEED) * 1000 + 1).normalized_name == "a0"
 
 
 def test_pick_on_an_empty_store_is_none(make_store):
-    assert make_store(seed=()).pick(lambda count: 0) is None
+    empty = make_store(seed=())
+    assert empty.pick_random(0) is None
+    assert empty.pick_by_name_order(2**64 - 1) is None
 
 
 def test_a_second_create_of_the_same_normalized_name_conflicts(store):
