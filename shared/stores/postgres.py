@@ -72,11 +72,15 @@ class PostgresStore(SqlStore):
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = ConnectionPool(**pool_arguments(self._settings), configure=configure)
-        with sql.unavailable_on(*UNAVAILABLE):
-            self._pool.open(wait=True, timeout=self._settings.pool_timeout)
-        with self._transaction() as db:
-            db.execute(sql.POSTGRESQL_SETUP_LOCK)
-            self._prepare(db, seed)
+        try:
+            with sql.unavailable_on(*UNAVAILABLE):
+                self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+            with self._transaction() as db:
+                db.execute(sql.POSTGRESQL_SETUP_LOCK)
+                self._prepare(db, seed)
+        except BaseException:
+            self.close()  # a worker that cannot start leaves no pool behind
+            raise
 
     def close(self) -> None:
         # Forget the pool first, so that a second close() does nothing (as in the twin).

@@ -33,11 +33,15 @@ class AsyncPostgresStore(AsyncSqlStore):
         self._pool = AsyncConnectionPool(
             **pool_arguments(self._settings), configure=configure_async
         )
-        with sql.unavailable_on(*UNAVAILABLE):
-            await self._pool.open(wait=True, timeout=self._settings.pool_timeout)
-        async with self._transaction() as db:
-            await db.execute(sql.POSTGRESQL_SETUP_LOCK)
-            await self._prepare(db, seed)
+        try:
+            with sql.unavailable_on(*UNAVAILABLE):
+                await self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+            async with self._transaction() as db:
+                await db.execute(sql.POSTGRESQL_SETUP_LOCK)
+                await self._prepare(db, seed)
+        except BaseException:
+            await self.close()  # a worker that cannot start leaves no pool behind
+            raise
 
     async def close(self) -> None:
         # Forget the pool first: a second close() (Sanic may run shutdown listeners twice)

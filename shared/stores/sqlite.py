@@ -76,11 +76,15 @@ class SqliteStore(SqlStore):
 
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
-        with sql.unavailable_on(sqlite3.OperationalError):
-            enable_wal(self._settings)
-            self._connection = connect(self._settings)
-        with self._transaction() as db:
-            self._prepare(db, seed)
+        try:
+            with sql.unavailable_on(sqlite3.OperationalError):
+                enable_wal(self._settings)
+                self._connection = connect(self._settings)
+            with self._transaction() as db:
+                self._prepare(db, seed)
+        except BaseException:
+            self.close()  # a worker that cannot start leaves nothing open behind
+            raise
 
     def close(self) -> None:
         # Forget the connection first, so that a second close() does nothing (as in the twin).

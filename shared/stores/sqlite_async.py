@@ -44,9 +44,13 @@ class AsyncSqliteStore:
         """Open the sync store in the thread (creating, upgrading or seeding the schema there,
         off the loop), then the loop's own read connection."""
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyaday-sqlite")
-        await self._in_thread(self._store.open, seed)
-        with sql.unavailable_on(sqlite3.OperationalError):
-            self._reader = connect(self._settings, busy_timeout=0)
+        try:
+            await self._in_thread(self._store.open, seed)
+            with sql.unavailable_on(sqlite3.OperationalError):
+                self._reader = connect(self._settings, busy_timeout=0)
+        except BaseException:
+            await self.close()  # a worker that cannot start leaves no thread behind
+            raise
 
     async def close(self) -> None:
         # Forget both before awaiting: Sanic may run its after_server_stop listeners twice.
