@@ -3,10 +3,14 @@
 Layered like Flask's tutorial: ``settings`` → ``api`` (one app, either framework) → helpers.
 Every test that takes ``api`` runs once per framework and store (memory, SQLite in a fresh
 file, PostgreSQL in a fresh database of a throwaway server); with ``--live URL`` it runs
-once, over real HTTP, against whatever server answers there.
+once, over real HTTP, against whatever server answers there; with ``--loop-guard STORE`` it
+runs on the Sanic app only, over that store, under the loop guard (``tests/loop_guard.py``),
+SQLite at PyPI's size.
 """
 
 import dataclasses
+import hashlib
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -19,10 +23,25 @@ from shared.catalogue import seed_for
 from shared.settings import Settings
 from shared.stores import create_store
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
+from tests.loop_guard import LoopGuardedSanicClient
 from tests.postgres import start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
 STORES = ("memory", "sqlite", "postgresql")
+LOOP_GUARD_STORES = ("memory", "sqlite")
+PYPI_SIZE = 700_000
+# What shapes a seeded SQLite file: a change to any of them builds the cached one anew.
+PROJECT = Path(__file__).parent.parent
+SHAPING_FILES = [
+    PROJECT / "shared" / name
+    for name in (
+        "catalogue.py",
+        "model.py",
+        "data/packages.tsv",
+        "stores/sql.py",
+        "stores/sqlite.py",
+    )
+]
 
 
 def pytest_addoption(parser):
@@ -31,15 +50,25 @@ def pytest_addoption(parser):
         metavar="URL",
         help="run the API suite over real HTTP against a running server at URL",
     )
+    parser.addoption(
+        "--loop-guard",
+        metavar="STORE",
+        choices=LOOP_GUARD_STORES,
+        help="run the API suite on the Sanic app only, over STORE (memory, or sqlite at"
+        f" {PYPI_SIZE:,} packages), failing any request that blocks the event loop over 10 ms",
+    )
 
 
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
+    guarded = metafunc.config.getoption("--loop-guard")
     if "framework" in metafunc.fixturenames:
-        metafunc.parametrize("framework", ["live"] if live else FRAMEWORKS)
+        metafunc.parametrize(
+            "framework", ["live"] if live else ["sanic"] if guarded else FRAMEWORKS
+        )
     # A live server brings its own store: there is nothing to vary.
     if "backend" in metafunc.fixturenames and not live:
-        metafunc.parametrize("backend", STORES)
+        metafunc.parametrize("backend", [guarded] if guarded else STORES)
 
 
 @pytest.fixture
@@ -79,6 +108,30 @@ def seeded_sqlite_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pypi_size_sqlite_url(request, tmp_path_factory) -> str:
+    """A SQLite store of ``synthetic:700000`` for this session: a copy of a file built once and
+    kept in pytest's cache from run to run (building it takes tens of seconds)."""
+    folder = tmp_path_factory.mktemp("pypi-size")
+    copy = folder / "pyaday.db"
+    shutil.copyfile(pypi_size_file(request.config, folder), copy)
+    return sqlite_url(copy)
+
+
+def pypi_size_file(config, scratch: Path) -> Path:
+    """The cached file, named after the files that shape it; built when missing."""
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in SHAPING_FILES)).hexdigest()
+    folder = config.cache.mkdir("pyaday-pypi-size") if hasattr(config, "cache") else scratch
+    built = folder / f"synthetic-{PYPI_SIZE}-{digest[:16]}.db"
+    if not built.exists():
+        for stale in folder.glob("synthetic-*.db"):
+            stale.unlink()
+        building = folder / f"building-{os.getpid()}.db"
+        seeded(Settings(database_url=sqlite_url(building), seed_catalogue=PYPI_SIZE))
+        building.rename(built)  # whole or absent, should two sessions build at once
+    return built
+
+
+@pytest.fixture(scope="session")
 def seeded_postgres_schema(postgres_server) -> str:
     name = postgres_server.create_schema()
     seeded(Settings(database_url=postgres_server.url(name)))
@@ -96,6 +149,9 @@ def database_url(backend, request, tmp_path) -> str:
     The apps seed an empty store when they open it; copying a store seeded once per session
     (the file, or the table into a fresh schema) gives the same rows in a fraction of the time.
     """
+    if backend == "sqlite" and request.config.getoption("--loop-guard") == "sqlite":
+        # One store for the whole guarded run, as a live server's: the suite is live-safe.
+        return request.getfixturevalue("pypi_size_sqlite_url")
     if backend == "sqlite":
         path = tmp_path / "pyaday.db"
         shutil.copyfile(request.getfixturevalue("seeded_sqlite_file"), path)
@@ -144,29 +200,47 @@ def settings(database_url) -> Settings:
     return Settings(curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1)
 
 
-def make_client(framework: str, settings: Settings, live_url: str | None = None):
+def make_client(
+    framework: str, settings: Settings, live_url: str | None = None, loop_guard: bool = False
+):
     if framework == "live":
         return LiveClient(live_url)
     if framework == "flask":
         return FlaskClient(create_flask_app(settings))
+    if loop_guard:
+        return LoopGuardedSanicClient(create_sanic_app(settings))
     return SanicClient(create_sanic_app(settings))
 
 
 @pytest.fixture
-def api(framework, settings, live_url):
-    client = make_client(framework, settings, live_url)
+def loop_guard(request) -> bool:
+    return request.config.getoption("--loop-guard") is not None
+
+
+@pytest.fixture
+def api(framework, settings, live_url, loop_guard):
+    client = make_client(framework, settings, live_url, loop_guard)
     yield client
     client.close()
 
 
 @pytest.fixture
-def empty_api(framework, settings, live_url, request):
+def exact_catalogue(framework, request) -> None:
+    """Skips a test that needs the catalogue to be exactly the seed file's 5,000 packages."""
+    if framework == "live":
+        pytest.skip("a live server's catalogue is shared: its exact content is unknown")
+    if request.config.getoption("--loop-guard") == "sqlite":
+        pytest.skip(f"the loop guard's SQLite store holds synthetic:{PYPI_SIZE}")
+
+
+@pytest.fixture
+def empty_api(framework, settings, live_url, loop_guard, request):
     """An app whose catalogue starts empty (a live server's cannot be emptied: skipped)."""
     if framework == "live":
         pytest.skip("a live server's catalogue cannot be emptied from a test")
     empty = dataclasses.replace(
         settings, seed_catalogue=False, database_url=request.getfixturevalue("empty_database_url")
     )
-    client = make_client(framework, empty)
+    client = make_client(framework, empty, loop_guard=loop_guard)
     yield client
     client.close()

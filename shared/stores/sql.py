@@ -115,11 +115,17 @@ _PICK_BY_NAME_ORDER = f"""WITH wanted AS (
 {_FROM_BLOCK.format(limit=1)}"""
 
 # A page of the whole catalogue and the kept count, in one statement. LEFT JOIN: a page past
-# the end is one row holding the total and no package.
-_PAGE = f"""WITH {_BLOCK_OF_RANK.format(rank=":offset")}
-SELECT found.total, page.* FROM catalogue AS found LEFT JOIN (
-    {_FROM_BLOCK.format(limit=":limit")}
+# the end is one row holding the total and no package. A page starting within the first
+# BLOCK_SIZE names walks the name index from its start (fewer steps than summing the blocks,
+# which costs about a millisecond at 700,000 packages); a deeper one starts from its block.
+_PAGE_OF = """SELECT found.total, page.* FROM catalogue AS found LEFT JOIN (
+    {rows}
 ) AS page ON true ORDER BY page.normalized_name"""
+_PAGE_FROM_START = _PAGE_OF.format(
+    rows=f"{_SELECT} ORDER BY normalized_name LIMIT :limit OFFSET :offset"
+)
+_PAGE = f"""WITH {_BLOCK_OF_RANK.format(rank=":offset")}
+{_PAGE_OF.format(rows=_FROM_BLOCK.format(limit=":limit"))}"""
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,7 @@ class Statements:
     get: str
     pick_random: str
     pick_by_name_order: str
+    page_from_start: str
     page: str
     search_indexed: str
     search_scan: str
@@ -278,6 +285,7 @@ class Statements:
                 f"{_SELECT} WHERE position = (SELECT :draw % total FROM catalogue WHERE total > 0)"
             ),
             pick_by_name_order=render(_PICK_BY_NAME_ORDER),
+            page_from_start=render(_PAGE_FROM_START),
             page=render(_PAGE),
             search_indexed=render(search.format(hits=indexed_hits)),
             search_scan=render(search.format(hits=scan_hits)),
@@ -466,7 +474,7 @@ def search_statement(statements: Statements, query: PageQuery) -> tuple[str, dic
     """
     paging = {"limit": query.per_page, "offset": query.offset}
     if query.q is None:
-        return statements.page, paging
+        return statements.page if query.offset >= BLOCK_SIZE else statements.page_from_start, paging
     needle = query.q.lower()
     escaped = re.sub(r"([%_\\])", r"\\\1", needle)
     parameters = {

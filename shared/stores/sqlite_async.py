@@ -47,7 +47,7 @@ class AsyncSqliteStore:
         try:
             await self._in_thread(self._store.open, seed)
             with sql.unavailable_on(sqlite3.OperationalError):
-                self._reader = connect(self._settings, busy_timeout=0)
+                self._reader = await self._in_thread(self._open_reader)
         except BaseException:
             await self.close()  # a worker that cannot start leaves no thread behind
             raise
@@ -92,6 +92,13 @@ class AsyncSqliteStore:
 
     async def delete(self, normalized_name: str, check: Check) -> None:
         await self._in_thread(self._store.delete, normalized_name, check)
+
+    def _open_reader(self) -> sqlite3.Connection:
+        """The loop's connection, warmed in the thread: a connection's first statement reads
+        the schema and maps the WAL index, milliseconds better spent off the loop."""
+        reader = connect(self._settings, busy_timeout=0)
+        reader.execute(SQL.total).fetchall()
+        return reader
 
     async def _read(self, statement: str, parameters=()) -> list[tuple]:
         """A bounded read on the loop; in the thread if SQLite cannot answer it at once."""
