@@ -186,12 +186,20 @@ SELECT found.total, page.* FROM found LEFT JOIN (
         LIMIT (SELECT CASE WHEN dense THEN 0 ELSE :limit END FROM found) OFFSET :offset
     )
 ) AS page ON true ORDER BY page.normalized_name"""
-# PostgreSQL: LIKE with the term escaped, which the pg_trgm GIN index answers for a term of
-# three characters or more (and the planner scans for a shorter one). The matching names are
-# kept once; the page joins its own rows back by key.
-_POSTGRESQL_SEARCH = f"""WITH hits AS MATERIALIZED (
-    SELECT normalized_name FROM packages
-    WHERE normalized_name LIKE :pattern OR summary_lower LIKE :pattern
+# PostgreSQL: LIKE with the term escaped. A term of three characters or more: the pg_trgm GIN
+# index finds the candidates of the count, whose text PostgreSQL must still check (the index
+# is lossy); the page walks the key index in name order, stopping at the page's end when
+# matches are dense, or sorts the matches when they are rare, as the planner estimates. A
+# shorter term cannot use the index: one pass keeps the matching names, counted and paged.
+_POSTGRESQL_MATCHES = "normalized_name LIKE :pattern OR summary_lower LIKE :pattern"
+_POSTGRESQL_SEARCH_INDEXED = f"""SELECT found.total, page.* FROM (
+    SELECT count(*) AS total FROM packages WHERE {_POSTGRESQL_MATCHES}
+) AS found LEFT JOIN (
+    {_SELECT} WHERE {_POSTGRESQL_MATCHES}
+    ORDER BY normalized_name LIMIT :limit OFFSET :offset
+) AS page ON true ORDER BY page.normalized_name"""
+_POSTGRESQL_SEARCH_SCAN = f"""WITH hits AS MATERIALIZED (
+    SELECT normalized_name FROM packages WHERE {_POSTGRESQL_MATCHES}
 )
 SELECT found.total, page.* FROM (SELECT count(*) AS total FROM hits) AS found LEFT JOIN (
     {_SELECT} WHERE normalized_name IN (
@@ -266,13 +274,13 @@ class Statements:
     name_in_block: str
 
     @classmethod
-    def for_dialect(cls, dialect: Dialect, search: str, hits: tuple[str, str], after_load):
+    def for_dialect(cls, dialect: Dialect, searches: tuple[str, str], after_load):
         def render(template: str) -> str:
             text = template.format(key_columns=dialect.key_columns, collation=dialect.collation)
             text = text.replace("%", dialect.percent)
             return re.sub(r"(?<!:):(\w+)", dialect.parameter, text)
 
-        indexed_hits, scan_hits = hits
+        search_indexed, search_scan = searches
         return cls(
             create_tables=(render(_CREATE_PACKAGES), _CREATE_CATALOGUE, render(_CREATE_BLOCKS)),
             after_load=after_load,
@@ -287,8 +295,8 @@ class Statements:
             pick_by_name_order=render(_PICK_BY_NAME_ORDER),
             page_from_start=render(_PAGE_FROM_START),
             page=render(_PAGE),
-            search_indexed=render(search.format(hits=indexed_hits)),
-            search_scan=render(search.format(hits=scan_hits)),
+            search_indexed=render(search_indexed),
+            search_scan=render(search_scan),
             get_for_update=render(_BY_NAME + dialect.lock_row),
             insert=render(_INSERT),
             update=render(_UPDATE),
@@ -326,10 +334,15 @@ class Statements:
 
 
 SQLITE_SQL = Statements.for_dialect(
-    SQLITE, _SQLITE_SEARCH, (_SQLITE_HITS_INDEXED, _SQLITE_HITS_SCAN), _SQLITE_AFTER_LOAD
+    SQLITE,
+    (
+        _SQLITE_SEARCH.format(hits=_SQLITE_HITS_INDEXED),
+        _SQLITE_SEARCH.format(hits=_SQLITE_HITS_SCAN),
+    ),
+    _SQLITE_AFTER_LOAD,
 )
 POSTGRESQL_SQL = Statements.for_dialect(
-    POSTGRESQL, _POSTGRESQL_SEARCH, ("", ""), _POSTGRESQL_AFTER_LOAD
+    POSTGRESQL, (_POSTGRESQL_SEARCH_INDEXED, _POSTGRESQL_SEARCH_SCAN), _POSTGRESQL_AFTER_LOAD
 )
 
 # SQLite only: write-ahead logging lets readers and one writer (of any worker process) proceed
@@ -594,7 +607,7 @@ class SqlStore:
         started = time.monotonic()
         for statement in self.statements.create_tables:
             db.execute(statement)
-        log.info("loading %d packages", len(packages))
+        log.info("loading %d packages into the new tables", len(packages))
         self._bulk_insert(db, map(load_row, packages, range(len(packages))))
         log.info("building the indexes (%.1f s so far)", time.monotonic() - started)
         for statement in self._after_load(db):

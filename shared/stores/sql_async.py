@@ -135,7 +135,7 @@ class AsyncSqlStore:
         started = time.monotonic()
         for statement in self.statements.create_tables:
             await db.execute(statement)
-        log.info("loading %d packages", len(packages))
+        log.info("loading %d packages into the new tables", len(packages))
         await self._bulk_insert(db, map(load_row, packages, range(len(packages))))
         log.info("building the indexes (%.1f s so far)", time.monotonic() - started)
         for statement in await self._after_load(db):
