@@ -1,6 +1,6 @@
 """The SQLite store, synchronous (``sqlite3``): what the Flask app calls.
 
-``sqlite_async.py`` is its twin for Sanic (``aiosqlite``). One connection per process,
+``sqlite_async.py`` is its twin for Sanic (the same driver). One connection per process,
 behind a lock: SQLite runs one writer at a time anyway, and every worker process (gunicorn's
 or Sanic's) opens its own connection to the same file, so each sees the others' writes at
 once. The SQL and the row mapping are in ``sql.py``.
