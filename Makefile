@@ -17,10 +17,11 @@ SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DAT
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean bench bench-quick
+.PHONY: help uv env test lint format run-flask run-sanic dev-flask dev-sanic clean bench bench-quick \
+	docs diff workshop-start workshop-check
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || { \
@@ -70,6 +71,21 @@ bench: env  ## Flask vs Sanic under load (~6 min): results, docs/benchmarks.md a
 bench-quick: env  ## a short bench (~1 min, rand and floor) into benchmarks/results/quick
 	$(RUN) python -m benchmarks --scenarios rand floor --duration 5 --warmup 1 --ab-duration 3 \
 	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md
+
+docs: env  ## write docs/migration.md and docs/diff.html from the code they quote
+	$(RUN) python -m learn.guide
+	$(RUN) python -m learn.diffs --html docs/diff.html
+
+diff: env  ## every Flask/Sanic and sync/async twin side by side, region by region
+	@$(RUN) python -m learn.diffs
+
+workshop-start: env  ## copy flask_app/ into workshop/NAME/ to convert (NAME=yourname)
+	@test -n "$(NAME)" || { echo "usage: make workshop-start NAME=yourname"; exit 2; }
+	$(RUN) python -m learn.workshop start $(NAME)
+
+workshop-check: env  ## grade an app against the contract: APP=workshop.yourname:create_app
+	@test -n "$(APP)" || { echo "usage: make workshop-check APP=workshop.yourname:create_app"; exit 2; }
+	$(RUN) python -m learn.workshop check $(APP)
 
 $(DATA_DIR):
 	mkdir -p $@

@@ -7,7 +7,6 @@ time is read from the OS around it. Their outputs are parsed into one shape of s
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from benchmarks.measure import (
     tree_demand_seconds,
 )
 from benchmarks.servers import PROJECT_ROOT, stop
+from benchmarks.system import find_or_install
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # Locust logs this when one of its processes passes 90% CPU (checked every 10 s).
@@ -257,22 +257,8 @@ def _ab_field(text: str, label: str) -> float:
 
 
 def find_ab() -> str | None:
-    """The ab binary; as root on Debian or Ubuntu, install it first when it is missing."""
-    if shutil.which("ab"):
-        return shutil.which("ab")
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("ab is missing: installing apache2-utils with apt-get", flush=True)
-        _apt_get_install("apache2-utils")
-    return shutil.which("ab")
-
-
-def _apt_get_install(package: str) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", package]
-    if subprocess.run(install, env=env, timeout=300, check=False).returncode:
-        # A fresh container often has no package lists yet.
-        subprocess.run(["apt-get", "update", "-qq"], env=env, timeout=300, check=False)
-        subprocess.run(install, env=env, timeout=300, check=False)
+    """The ab binary; as root on Debian or Ubuntu, installed first when it is missing."""
+    return find_or_install("ab", "apache2-utils")
 
 
 AB_MISSING_HELP = (

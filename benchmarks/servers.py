@@ -47,10 +47,14 @@ def free_port() -> int:
 def server_command(
     framework: str, cpus: Sequence[int] | None = None, floor: bool = False
 ) -> list[str]:
-    command = list((FLOOR_COMMANDS if floor else SERVER_COMMANDS)[framework])
+    return pinned((FLOOR_COMMANDS if floor else SERVER_COMMANDS)[framework], cpus)
+
+
+def pinned(command: Sequence[str], cpus: Sequence[int] | None) -> list[str]:
+    """``command`` run on ``cpus`` only (all of them when None)."""
     if cpus:
-        command = ["taskset", "-c", ",".join(map(str, cpus)), *command]
-    return command
+        return ["taskset", "-c", ",".join(map(str, cpus)), *command]
+    return list(command)
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:
@@ -109,18 +113,46 @@ def running_server(
         "PYADAY_WORKERS": str(workers),
     }
     url = f"http://127.0.0.1:{port}"
+    command = server_command(framework, cpus, floor)
+    with serving(command, server_env, url, log_path, startup_timeout) as process:
+        yield RunningServer(framework, url, process, log_path)
+
+
+@contextmanager
+def running_index(
+    log_path: Path,
+    *,
+    delay_ms: int = 0,
+    cpus: Sequence[int] | None = None,
+    port: int | None = None,
+    startup_timeout: float = 30.0,
+) -> Iterator[str]:
+    """Run the local package index (``benchmarks/index.py``) until the block ends: its URL."""
+    port = port or free_port()
+    index = [sys.executable, "-m", "benchmarks.index", "--port", str(port)]
+    command = pinned([*index, "--delay-ms", str(delay_ms)], cpus)
+    url = f"http://127.0.0.1:{port}"
+    with serving(command, os.environ, url, log_path, startup_timeout):
+        yield url
+
+
+@contextmanager
+def serving(
+    command: list[str], env: Mapping[str, str], url: str, log_path: Path, startup_timeout: float
+) -> Iterator[subprocess.Popen]:
+    """Start ``command``, wait until ``url`` answers ``/health``, and stop it when done."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            server_command(framework, cpus, floor),
+            command,
             cwd=PROJECT_ROOT,
-            env=server_env,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() reaches every worker
         )
     try:
         wait_until_healthy(url, process, startup_timeout, log_path)
-        yield RunningServer(framework, url, process, log_path)
+        yield process
     finally:
         stop(process)

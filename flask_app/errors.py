@@ -3,9 +3,10 @@
 import logging
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from flask_app.web import json_response
+from shared.logs import EscapeControlCharacters
 from shared.problems import (
     PROBLEM_MEDIA_TYPE,
     InternalError,
@@ -16,11 +17,12 @@ from shared.problems import (
 )
 
 log = logging.getLogger(__name__)
+log.addFilter(EscapeControlCharacters())
 
 
 def problem_response(problem: Problem):
-    # request.path is decoded here already (Sanic's is raw), as the instance wants it.
-    body = problem_body(problem, request.path)
+    # The path the app routed on (TargetRequest): Werkzeug's request.path is decoded.
+    body = problem_body(problem, request.target.path)
     response = json_response(body, problem.status, problem.headers())
     response.content_type = PROBLEM_MEDIA_TYPE
     return response
@@ -31,6 +33,9 @@ def handle_problem(problem: Problem):
 
 
 def handle_framework_error(error: HTTPException):
+    if isinstance(error, NotFound) and request.target.problem is not None:
+        # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
+        return problem_response(request.target.problem)
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(error)
         return problem_response(method_not_allowed(request.method, allowed))
@@ -39,7 +44,7 @@ def handle_framework_error(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     # The traceback goes to the log, never to the client.
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, request.target.path)
     return problem_response(InternalError())
 
 

@@ -7,12 +7,13 @@ from flask_app.web import (
     codec,
     empty_response,
     header,
+    index_client,
     json_response,
     package_response,
     raw_json_response,
     store,
 )
-from shared import bodies, routes, writes
+from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_number, random_draw, utc_today
@@ -25,22 +26,35 @@ FRAMEWORK = "flask"
 blueprint = Blueprint("packages", __name__)
 
 
+# region: route-index
 @blueprint.get(routes.INDEX)
 def index():
     return json_response(bodies.index_body(FRAMEWORK))
 
 
+# endregion
+
+
+# region: route-health
 @blueprint.get(routes.HEALTH)
 def health():
     store().ping()
     return json_response(bodies.health_body(store().kind))
 
 
+# endregion
+
+
+# region: route-openapi
 @blueprint.get(routes.OPENAPI)
 def openapi():
     return json_response(bodies.openapi_document())
 
 
+# endregion
+
+
+# region: route-list
 @blueprint.get(routes.PACKAGES)
 def list_packages():
     query = parse_page_query(request.query_string)
@@ -48,6 +62,10 @@ def list_packages():
     return json_response(bodies.page_body(packages, query, total))
 
 
+# endregion
+
+
+# region: route-create
 @blueprint.post(routes.PACKAGES)
 @curator_only
 def create_package(body: bytes):
@@ -56,6 +74,10 @@ def create_package(body: bytes):
     return package_response(package, 201)
 
 
+# endregion
+
+
+# region: route-get
 @blueprint.get(routes.PACKAGE)
 def get_package(name: str):
     key = normalize_name(name)
@@ -68,6 +90,10 @@ def get_package(name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
+# endregion
+
+
+# region: route-replace
 @blueprint.put(routes.PACKAGE)
 @curator_only
 def replace_package(body: bytes, name: str):
@@ -76,6 +102,10 @@ def replace_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-patch
 @blueprint.patch(routes.PACKAGE)
 @curator_only
 def patch_package(body: bytes, name: str):
@@ -85,6 +115,10 @@ def patch_package(body: bytes, name: str):
     return package_response(store().update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-delete
 @blueprint.delete(routes.PACKAGE)
 @curator_only
 def delete_package(body: bytes, name: str):
@@ -93,6 +127,10 @@ def delete_package(body: bytes, name: str):
     return empty_response(204)
 
 
+# endregion
+
+
+# region: route-rand
 @blueprint.get(routes.RANDOM)
 def random_package():
     package = store().pick_random(random_draw())
@@ -101,6 +139,10 @@ def random_package():
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
+# endregion
+
+
+# region: route-daily
 @blueprint.get(routes.DAILY)
 def daily_package():
     day = parse_daily_date(request.query_string) or utc_today()
@@ -108,3 +150,20 @@ def daily_package():
     if package is None:
         raise empty_catalogue()
     return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
+
+
+# endregion
+
+
+# region: route-releases
+@blueprint.get(routes.PACKAGE_RELEASES)
+def package_releases(name: str):
+    key = normalize_name(name)
+    # Only a package of this catalogue is worth a question to the index.
+    if store().get(key) is None:
+        raise no_such_package(key)
+    body = index_client().releases(key)
+    return json_response(body, headers=releases.CACHE_HEADERS)
+
+
+# endregion

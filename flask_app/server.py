@@ -3,7 +3,12 @@
 Host, port and worker count come from the same ``PYADAY_*`` settings as everything else.
 """
 
-from shared.settings import Settings
+from shared.settings import (
+    MAX_FIELD_LINE_BYTES,
+    MAX_HEADER_FIELDS,
+    MAX_REQUEST_LINE_BYTES,
+    Settings,
+)
 
 settings = Settings.from_env()
 
@@ -20,10 +25,17 @@ accesslog = None
 control_socket_disable = True
 errorlog = "-"
 loglevel = "info"
+# The request head's limits, which the Sanic app applies too (414, 431). They are gunicorn's
+# defaults, so a plain `gunicorn 'flask_app:create_app()'` keeps them; written out, they stay
+# tied to the shared ones.
+limit_request_line = MAX_REQUEST_LINE_BYTES
+limit_request_fields = MAX_HEADER_FIELDS
+limit_request_field_size = MAX_FIELD_LINE_BYTES
 
 
 def worker_exit(server, worker) -> None:
-    """Close the worker's store (its connection pool) as it stops, as Sanic's listener does."""
-    store = getattr(worker.wsgi, "extensions", {}).get("pyaday", {}).get("store")
-    if store is not None:
-        store.close()
+    """Close the worker's store and index client (their pools) as it stops, as Sanic does."""
+    state = getattr(worker.wsgi, "extensions", {}).get("pyaday", {})
+    for resource in ("store", "index_client"):
+        if resource in state:
+            state[resource].close()

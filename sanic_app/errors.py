@@ -1,29 +1,33 @@
 """Every error as RFC 9457 problem details, the framework's own 404, 405 and 413 included."""
 
 import logging
-from urllib.parse import unquote
 
 from sanic import Request, Sanic
-from sanic.exceptions import MethodNotAllowed, NotFound, SanicException
+from sanic.exceptions import MethodNotAllowed, NotFound, PayloadTooLarge, SanicException
 
 from sanic_app.web import json_response
+from shared.logs import EscapeControlCharacters
 from shared.problems import (
     METHOD_ORDER,
     PROBLEM_MEDIA_TYPE,
+    HeaderFieldsTooLarge,
     InternalError,
     Problem,
+    UriTooLong,
     method_not_allowed,
     problem_body,
     problem_for_status,
 )
+from shared.settings import MAX_REQUEST_LINE_BYTES
 
 log = logging.getLogger(__name__)
+log.addFilter(EscapeControlCharacters())
 
 
 def problem_response(request: Request, problem: Problem):
-    # request.path is raw here (Flask's is decoded): decode it so both send the same instance.
-    body = problem_body(problem, unquote(request.path))
-    response = json_response(body, problem.status, problem.headers())
+    # The path the app routed on (TargetRequest): Sanic's raw request.path would not be it.
+    body = problem_body(problem, request.target.path)
+    response = json_response(request, body, problem.status, problem.headers())
     response.content_type = PROBLEM_MEDIA_TYPE
     return response
 
@@ -33,16 +37,20 @@ async def handle_problem(request: Request, problem: Problem):
 
 
 async def handle_framework_error(request: Request, error: SanicException):
+    if isinstance(error, NotFound) and request.target.problem is not None:
+        # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
+        return problem_response(request, request.target.problem)
     if isinstance(error, MethodNotAllowed):
-        # Ask about the decoded path, as Flask routes it: /packages/a%2Fb is /packages/a/b.
-        allowed = allowed_methods(request.app, unquote(request.path))
+        allowed = allowed_methods(request.app, request.path)
         return problem_response(request, method_not_allowed(request.method, allowed))
+    if isinstance(error, PayloadTooLarge) and not request.head:
+        return problem_response(request, oversized_head(request))
     return problem_response(request, problem_for_status(error.status_code))
 
 
 async def handle_unexpected_error(request: Request, error: Exception):
     # The traceback goes to the log, never to the client.
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, request.target.path)
     return problem_response(request, InternalError())
 
 
@@ -62,3 +70,13 @@ def allowed_methods(app: Sanic, path: str) -> list[str]:
             continue
         allowed.append(method)
     return allowed
+
+
+def oversized_head(request: Request) -> Problem:
+    """Sanic refuses a head over REQUEST_MAX_HEADER_SIZE with a 413 before it reads a request
+    line (the request here is its stand-in, without a head): tell a request line too long
+    (414) from header fields too large (431), as gunicorn does, from the bytes received."""
+    received = request.transport.get_protocol().recv_buffer
+    line_end = received.find(b"\r\n")
+    too_long = line_end == -1 or line_end > MAX_REQUEST_LINE_BYTES
+    return UriTooLong() if too_long else HeaderFieldsTooLarge()

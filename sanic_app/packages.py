@@ -7,16 +7,17 @@ from sanic_app.web import (
     codec,
     empty_response,
     header,
+    index_client,
     json_response,
     package_response,
     raw_json_response,
     store,
 )
-from shared import bodies, routes, writes
+from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_number, random_draw, utc_today
-from shared.problems import NotFound, empty_catalogue, no_such_package
+from shared.problems import empty_catalogue, no_such_package
 from shared.query import parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
 
@@ -27,37 +28,46 @@ blueprint = Blueprint("packages", strict_slashes=True)
 GET = ["GET", "HEAD"]
 
 
-@blueprint.on_request
-async def refuse_encoded_slashes(request: Request):
-    """Answer ``/packages/a%2Fb`` as Flask does: a WSGI server decodes ``%2F`` before routing,
-    so Flask sees ``/packages/a/b`` and no route; Sanic routes first and decodes after."""
-    if "/" in request.match_info.get("name", ""):
-        raise NotFound()
-
-
+# region: route-index
 @blueprint.route(routes.INDEX, methods=GET)
 async def index(request: Request):
-    return json_response(bodies.index_body(FRAMEWORK))
+    return json_response(request, bodies.index_body(FRAMEWORK))
 
 
+# endregion
+
+
+# region: route-health
 @blueprint.route(routes.HEALTH, methods=GET)
 async def health(request: Request):
     await store(request).ping()
-    return json_response(bodies.health_body(store(request).kind))
+    return json_response(request, bodies.health_body(store(request).kind))
 
 
+# endregion
+
+
+# region: route-openapi
 @blueprint.route(routes.OPENAPI, methods=GET)
 async def openapi(request: Request):
-    return json_response(bodies.openapi_document())
+    return json_response(request, bodies.openapi_document())
 
 
+# endregion
+
+
+# region: route-list
 @blueprint.route(routes.PACKAGES, methods=GET)
 async def list_packages(request: Request):
     query = parse_page_query(request.query_string)
     packages, total = await store(request).search(query)
-    return json_response(bodies.page_body(packages, query, total))
+    return json_response(request, bodies.page_body(packages, query, total))
 
 
+# endregion
+
+
+# region: route-create
 @blueprint.post(routes.PACKAGES)
 @curator_only
 async def create_package(request: Request, body: bytes):
@@ -66,6 +76,10 @@ async def create_package(request: Request, body: bytes):
     return package_response(request, package, 201)
 
 
+# endregion
+
+
+# region: route-get
 # unquote=True: Sanic hands route parameters over still percent-encoded otherwise.
 @blueprint.route(routes.PACKAGE, methods=GET, unquote=True)
 async def get_package(request: Request, name: str):
@@ -79,6 +93,10 @@ async def get_package(request: Request, name: str):
     return raw_json_response(payload, headers={"ETag": etag})
 
 
+# endregion
+
+
+# region: route-replace
 @blueprint.put(routes.PACKAGE, unquote=True)
 @curator_only
 async def replace_package(request: Request, body: bytes, name: str):
@@ -87,6 +105,10 @@ async def replace_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-patch
 @blueprint.patch(routes.PACKAGE, unquote=True)
 @curator_only
 async def patch_package(request: Request, body: bytes, name: str):
@@ -96,6 +118,10 @@ async def patch_package(request: Request, body: bytes, name: str):
     return package_response(request, await store(request).update(normalize_name(name), change))
 
 
+# endregion
+
+
+# region: route-delete
 @blueprint.delete(routes.PACKAGE, unquote=True)
 @curator_only
 async def delete_package(request: Request, body: bytes, name: str):
@@ -104,18 +130,43 @@ async def delete_package(request: Request, body: bytes, name: str):
     return empty_response(204)
 
 
+# endregion
+
+
+# region: route-rand
 @blueprint.route(routes.RANDOM, methods=GET)
 async def random_package(request: Request):
     package = await store(request).pick_random(random_draw())
     if package is None:
         raise empty_catalogue()
-    return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
+    return json_response(request, package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
 
 
+# endregion
+
+
+# region: route-daily
 @blueprint.route(routes.DAILY, methods=GET)
 async def daily_package(request: Request):
     day = parse_daily_date(request.query_string) or utc_today()
     package = await store(request).pick_by_name_order(daily_number(day))
     if package is None:
         raise empty_catalogue()
-    return json_response(package.to_dict(), headers=bodies.daily_cache_headers())
+    return json_response(request, package.to_dict(), headers=bodies.daily_cache_headers())
+
+
+# endregion
+
+
+# region: route-releases
+@blueprint.route(routes.PACKAGE_RELEASES, methods=GET, unquote=True)
+async def package_releases(request: Request, name: str):
+    key = normalize_name(name)
+    # Only a package of this catalogue is worth a question to the index.
+    if await store(request).get(key) is None:
+        raise no_such_package(key)
+    body = await index_client(request).releases(key)
+    return json_response(request, body, headers=releases.CACHE_HEADERS)
+
+
+# endregion

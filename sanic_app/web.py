@@ -6,10 +6,45 @@ from sanic.response import empty, json, raw
 from shared import bodies
 from shared.bodies import JSON_MEDIA_TYPE
 from shared.codec import JsonCodec
+from shared.http1 import check_head
+from shared.index_client_async import AsyncIndexClient
 from shared.model import Package
-from shared.requests import require_body_size
+from shared.paths import NO_PATH, read_target
+from shared.requests import octets_as_latin1, require_body_size
 from shared.settings import Settings
 from shared.stores import AsyncStore
+
+
+class TargetRequest(Request):
+    """Route on the request target as ``shared.paths`` reads it, after checking the raw head.
+
+    Sanic routes the raw path (``/%70ackages/flask`` would be no route, ``GET //`` an
+    IndexError in its router), and its HTTP/1 parser lets through what gunicorn refuses (a
+    NUL, ``Host : x``, a method of ``G\\xffT``): the head is held to gunicorn's rules here, as
+    the request is built, so Sanic answers the problem and closes the connection. Under ASGI
+    there is no raw head to check: the ASGI server parsed it.
+
+    A target that names no path, or a path with an empty segment, routes nowhere; the error
+    handler answers its problem (400 or 404). A target that names no path is built on ``/``:
+    Sanic's URL parser would raise on ``host:port`` here, and again on the stand-in request
+    Sanic builds to answer with, dropping the connection.
+    """
+
+    __slots__ = ("target",)
+
+    def __init__(self, url_bytes: bytes, *args, head: bytes = b"", **kwargs):
+        if head:
+            check_head(head)
+        self.target = read_target(url_bytes.decode("latin-1"))
+        usable = self.target.path != NO_PATH
+        super().__init__(url_bytes if usable else b"/", *args, head=head, **kwargs)
+        if "transfer-encoding" in self.headers:
+            # Sanic frames only the exact value "chunked"; the coding is case-insensitive.
+            self.headers["transfer-encoding"] = "chunked"
+
+    @property
+    def path(self) -> str:
+        return self.target.route
 
 
 def settings(request: Request) -> Settings:
@@ -24,12 +59,18 @@ def store(request: Request) -> AsyncStore:
     return request.app.ctx.store
 
 
+def index_client(request: Request) -> AsyncIndexClient:
+    return request.app.ctx.index_client
+
+
 def header(request: Request, name: str) -> str | None:
     """A request header, its repeated lines joined with commas as RFC 9110 reads them.
 
-    ``request.headers.get`` gives the first line only (gunicorn joins them for Flask).
+    ``request.headers.get`` gives the first line only (gunicorn joins them for Flask). Sanic
+    decodes header bytes as UTF-8, gunicorn as Latin-1: read them as gunicorn does, one
+    character an octet, so the same bytes are the same token in both apps.
     """
-    lines = request.headers.getall(name, [])
+    lines = [octets_as_latin1(line) for line in request.headers.getall(name, [])]
     return ", ".join(lines) if lines else None
 
 
@@ -43,8 +84,17 @@ def read_body(request: Request) -> bytes:
     return request.body
 
 
-def json_response(body, status: int = 200, headers: dict | None = None) -> HTTPResponse:
-    return json(body, status, headers)
+async def refuse_large_body(request: Request) -> None:
+    """Every routed request is held to 64 KiB, whatever its method: Sanic's server does it
+    itself, an ASGI server does not."""
+    read_body(request)
+
+
+def json_response(
+    request: Request, body, status: int = 200, headers: dict | None = None
+) -> HTTPResponse:
+    # dumps= on each response: Sanic(dumps=...) would set one codec for every app in the process.
+    return json(body, status, headers, dumps=codec(request).dumps)
 
 
 def raw_json_response(body: bytes, status: int = 200, headers: dict | None = None) -> HTTPResponse:

@@ -5,7 +5,13 @@ import re
 
 from shared.problems import PreconditionFailed
 
-_ENTITY_TAG = re.compile(r'\s*(W/)?("[^"]*")\s*(?:,|$)')
+# One member of the list (RFC 9110 sections 5.6.1 and 8.8.3), anchored where the previous one
+# ended: optional whitespace, an entity-tag or nothing (empty members are allowed), optional
+# whitespace, then a comma or the end. entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, where etagc
+# is a visible character other than DQUOTE, or obs-text (header values are read one character
+# an octet, so obs-text is U+0080 to U+00FF). A comma may sit inside a tag, so the list is
+# scanned, not split.
+_LIST_MEMBER = re.compile(r'[ \t]*(?:(W/)?("[\x21\x23-\x7e\x80-\xff]*"))?[ \t]*(?:,|\Z)')
 
 
 def etag_for(body: bytes) -> str:
@@ -14,10 +20,24 @@ def etag_for(body: bytes) -> str:
 
 
 def _entity_tags(header: str) -> list[tuple[bool, str]] | None:
-    """``(weak, opaque-tag)`` pairs of a header value, or None for ``*``."""
-    if header.strip() == "*":
+    """``(weak, opaque-tag)`` pairs of a header value, or None for ``*``.
+
+    A value that is neither ``*`` nor a list of entity tags (``junk"x"``, ``w/"x"``, an
+    unquoted tag) is malformed and gives no tags: it matches nothing.
+    """
+    value = header.strip(" \t")
+    if value == "*":
         return None
-    return [(bool(match[1]), match[2]) for match in _ENTITY_TAG.finditer(header)]
+    tags = []
+    position = 0
+    while position < len(value):
+        member = _LIST_MEMBER.match(value, position)
+        if member is None or member.end() == position:
+            return []
+        if member[2]:
+            tags.append((bool(member[1]), member[2]))
+        position = member.end()
+    return tags
 
 
 def if_match_allows(header: str | None, current_etag: str) -> bool:

@@ -14,12 +14,18 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from shared.codec import OutOfRangeNumber
 from shared.problems import FieldError, ValidationFailed
 
 MAX_NAME_LENGTH = 100
+# PEP 440 sets no length; this one keeps every number in a version far below the 4,300 digits
+# Python's int() refuses (packaging parses them with int()).
+MAX_VERSION_LENGTH = 100
 MAX_SUMMARY_LENGTH = 512
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 50
+# The largest integer every JSON reader holds exactly (I-JSON, RFC 7493 section 2.2).
+MAX_DOWNLOAD_RANK = 2**53 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,8 @@ def _check_name(value: Any) -> str | None:
 def _check_version(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
+    if len(value) > MAX_VERSION_LENGTH:
+        return f"must be at most {MAX_VERSION_LENGTH} characters"
     try:
         Version(value)
     except InvalidVersion:
@@ -158,6 +166,8 @@ def _check_keywords(value: Any) -> str | None:
 def _check_download_rank(value: Any) -> str | None:
     if value is None:
         return None
+    if isinstance(value, OutOfRangeNumber) or (type(value) is int and value > MAX_DOWNLOAD_RANK):
+        return f"is too large: at most {MAX_DOWNLOAD_RANK}"
     # bool is a subclass of int in Python, but true is not a rank.
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         return "must be a positive integer or null"

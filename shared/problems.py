@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import quote
 
-from shared.settings import MAX_BODY_BYTES
+from shared.settings import (
+    MAX_BODY_BYTES,
+    MAX_FIELD_LINE_BYTES,
+    MAX_HEAD_BYTES,
+    MAX_HEADER_FIELDS,
+    MAX_REQUEST_LINE_BYTES,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://pyaday.dev/problems/"
@@ -47,6 +53,15 @@ class InvalidBody(Problem):
     slug = "invalid-body"
     title = "Invalid request body"
     default_detail = "The request could not be read."
+
+
+class BadRequest(Problem):
+    """A request that is not well-formed HTTP: its target, its framing or its header fields."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+    default_detail = "The request is not well-formed HTTP/1.1."
 
 
 class Unauthorized(Problem):
@@ -100,6 +115,13 @@ class PayloadTooLarge(Problem):
     default_detail = f"The body is over the limit of {MAX_BODY_BYTES} bytes (64 KiB)."
 
 
+class UriTooLong(Problem):
+    status = 414
+    slug = "uri-too-long"
+    title = "URI too long"
+    default_detail = f"The request line is over the limit of {MAX_REQUEST_LINE_BYTES} bytes."
+
+
 class UnsupportedMediaType(Problem):
     status = 415
     slug = "unsupported-media-type"
@@ -120,11 +142,35 @@ class ValidationFailed(Problem):
         return {"errors": [{"field": e.field, "message": e.message} for e in self.errors]}
 
 
+class HeaderFieldsTooLarge(Problem):
+    status = 431
+    slug = "header-fields-too-large"
+    title = "Request header fields too large"
+    default_detail = (
+        f"The header fields are over a limit: at most {MAX_HEADER_FIELDS} fields of at most "
+        f"{MAX_FIELD_LINE_BYTES} bytes each, in a head under {MAX_HEAD_BYTES} bytes."
+    )
+
+
 class StoreUnavailable(Problem):
     status = 503
     slug = "store-unavailable"
     title = "Service unavailable"
     default_detail = "The package store is unreachable; the request changed nothing."
+
+
+class BadGateway(Problem):
+    status = 502
+    slug = "bad-gateway"
+    title = "Bad gateway"
+    default_detail = "The package index did not give a usable answer."
+
+
+class GatewayTimeout(Problem):
+    status = 504
+    slug = "gateway-timeout"
+    title = "Gateway timeout"
+    default_detail = "The package index did not answer in time."
 
 
 class InternalError(Problem):
@@ -180,7 +226,10 @@ class HttpError(Problem):
 
 
 # Statuses the frameworks raise themselves with a meaning of the contract's own.
-_BY_STATUS = {cls.status: cls for cls in (NotFound, PayloadTooLarge)}
+_BY_STATUS = {
+    cls.status: cls
+    for cls in (BadRequest, NotFound, PayloadTooLarge, UriTooLong, HeaderFieldsTooLarge)
+}
 
 
 def problem_for_status(status: int) -> Problem:
@@ -197,12 +246,13 @@ def ordered_methods(methods) -> tuple[str, ...]:
 
 
 def instance_for(path: str) -> str:
-    """The problem's ``instance``: the decoded request path, percent-encoded canonically.
+    """The problem's ``instance``: the request path as both apps route it (``shared.paths``).
 
-    Flask hands handlers a decoded path and Sanic a raw one; both decode, then encode here,
-    so they agree byte for byte and ``instance`` stays a valid URI reference.
+    That path is normalized already (RFC 3986 section 6.2.2: ``%2F`` stays encoded, so it
+    still names the same resource); what it may still hold outside the URI grammar (``"``,
+    ``{``...) is percent-encoded here, so ``instance`` is a valid URI reference.
     """
-    return quote(path, safe="/:@!$&'()*+,;=-._~")
+    return quote(path, safe="/:@!$&'()*+,;=-._~%")
 
 
 def problem_body(problem: Problem, path: str) -> dict:

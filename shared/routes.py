@@ -11,6 +11,7 @@ HEALTH = "/health"
 OPENAPI = "/openapi.json"
 PACKAGES = "/packages"
 PACKAGE = "/packages/<name>"
+PACKAGE_RELEASES = "/packages/<name>/releases"
 RANDOM = "/rand"
 DAILY = "/daily"
 

@@ -6,9 +6,18 @@ Used by both apps, the tests and the benchmark runner, so a setting is defined o
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 # API.md: a body over 64 KiB is refused with 413. A contract constant, not a setting.
 MAX_BODY_BYTES = 64 * 1024
+# The request head's limits, the same in both apps (414 for the request line, 431 for the
+# rest): gunicorn's defaults for the request line, a field line and the number of fields, so
+# that a plain ``gunicorn 'flask_app:create_app()'`` keeps them too, and Sanic's hard ceiling
+# for the whole head (its REQUEST_MAX_HEADER_SIZE cannot exceed 16 KiB).
+MAX_REQUEST_LINE_BYTES = 4094
+MAX_FIELD_LINE_BYTES = 8190
+MAX_HEADER_FIELDS = 100
+MAX_HEAD_BYTES = 16 * 1024
 # How many real packages the seed file holds: a synthetic catalogue holds them too.
 SEED_SIZE = 5000
 
@@ -25,6 +34,11 @@ class Settings:
     workers: int = 1
     pool_size: int = 4
     pool_timeout: float = 5.0
+    # The package index of GET /packages/{name}/releases: PyPI itself unless told otherwise;
+    # the tests and the benchmark runner point it at a local one (benchmarks/index.py).
+    index_url: str = "https://pypi.org"
+    index_timeout: float = 5.0
+    index_pool_size: int = 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -87,6 +101,14 @@ def _positive_float(raw: str) -> float:
     return value
 
 
+def _base_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("expected an http or https URL with a host")
+    return url
+
+
 _PARSERS = {
     "curator_tokens": _tokens,
     "database_url": str.strip,
@@ -97,4 +119,7 @@ _PARSERS = {
     "workers": _positive_int,
     "pool_size": _positive_int,
     "pool_timeout": _positive_float,
+    "index_url": _base_url,
+    "index_timeout": _positive_float,
+    "index_pool_size": _positive_int,
 }

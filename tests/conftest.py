@@ -10,19 +10,23 @@ SQLite at PyPI's size.
 
 import dataclasses
 import hashlib
+import importlib
 import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from flask import Flask
 
+from benchmarks.servers import running_index
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.catalogue import seed_for
 from shared.settings import Settings
 from shared.stores import create_store
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
+from tests.index_control import IndexControl
 from tests.loop_guard import LoopGuardedSanicClient
 from tests.postgres import start_throwaway_postgres, why_unavailable
 
@@ -51,6 +55,17 @@ def pytest_addoption(parser):
         help="run the API suite over real HTTP against a running server at URL",
     )
     parser.addoption(
+        "--index",
+        metavar="URL",
+        help="with --live: the local package index (benchmarks/index.py) that server asks",
+    )
+    parser.addoption(
+        "--app",
+        metavar="MODULE:FACTORY",
+        help="run the API suite in process against the app this factory builds, Flask or Sanic"
+        " (the workshop's grader: make workshop-check)",
+    )
+    parser.addoption(
         "--loop-guard",
         metavar="STORE",
         choices=LOOP_GUARD_STORES,
@@ -59,15 +74,26 @@ def pytest_addoption(parser):
     )
 
 
+# The adapter of the Sanic app: sanic-testing's, or under --loop-guard the guard's, for every
+# Sanic client of the session (the tests that build their own through make_client included).
+sanic_client = SanicClient
+
+
+def pytest_configure(config):
+    global sanic_client
+    if config.getoption("--loop-guard"):
+        sanic_client = LoopGuardedSanicClient
+
+
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
+    factory = metafunc.config.getoption("--app")
     guarded = metafunc.config.getoption("--loop-guard")
     if "framework" in metafunc.fixturenames:
-        metafunc.parametrize(
-            "framework", ["live"] if live else ["sanic"] if guarded else FRAMEWORKS
-        )
-    # A live server brings its own store: there is nothing to vary.
-    if "backend" in metafunc.fixturenames and not live:
+        frameworks = ["live"] if live else ["app"] if factory else ["sanic"] if guarded else None
+        metafunc.parametrize("framework", frameworks or FRAMEWORKS)
+    # A live server brings its own store, and a workshop app is graded on the memory store.
+    if "backend" in metafunc.fixturenames and not (live or factory):
         metafunc.parametrize("backend", [guarded] if guarded else STORES)
 
 
@@ -91,6 +117,22 @@ def postgres_server():
     server = start_throwaway_postgres()
     yield server
     server.remove()
+
+
+@pytest.fixture(scope="session")
+def package_index(request, tmp_path_factory):
+    """The local package index the apps ask (``benchmarks/index.py``), started once a session.
+
+    With ``--live``, the one the live server asks (``--index URL``), or None when not given.
+    """
+    if request.config.getoption("--live"):
+        url = request.config.getoption("--index")
+        yield IndexControl(url) if url else None
+        return
+    with running_index(tmp_path_factory.mktemp("index") / "index.log") as url:
+        control = IndexControl(url)
+        yield control
+        control.close()
 
 
 def seeded(settings: Settings) -> None:
@@ -194,32 +236,46 @@ def postgres_schema(postgres_server):
 
 
 @pytest.fixture
-def settings(database_url) -> Settings:
+def settings(database_url, package_index) -> Settings:
     # pool_size=1: sanic-testing opens the pool around every request, and a test client sends
     # one request at a time. The real-server tests (test_storage_servers.py) use the default.
-    return Settings(curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1)
+    # No package index only with --live and no --index: the live server asks its own.
+    index = {"index_url": package_index.url} if package_index else {}
+    return Settings(
+        curator_tokens=(CURATOR_TOKEN,), database_url=database_url, pool_size=1, **index
+    )
 
 
-def make_client(
-    framework: str, settings: Settings, live_url: str | None = None, loop_guard: bool = False
-):
+@pytest.fixture
+def app_factory(request):
+    """The factory ``--app`` names, imported; None without the option."""
+    spec = request.config.getoption("--app")
+    return load_factory(spec) if spec else None
+
+
+def load_factory(spec: str):
+    module_name, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module_name), name or "create_app")
+
+
+def make_client(framework: str, settings: Settings, live_url=None, app_factory=None):
     if framework == "live":
         return LiveClient(live_url)
+    if framework == "app":
+        return client_for(app_factory(settings))
     if framework == "flask":
         return FlaskClient(create_flask_app(settings))
-    if loop_guard:
-        return LoopGuardedSanicClient(create_sanic_app(settings))
-    return SanicClient(create_sanic_app(settings))
+    return sanic_client(create_sanic_app(settings))
+
+
+def client_for(app):
+    """The adapter of whichever framework built ``app``."""
+    return FlaskClient(app) if isinstance(app, Flask) else SanicClient(app)
 
 
 @pytest.fixture
-def loop_guard(request) -> bool:
-    return request.config.getoption("--loop-guard") is not None
-
-
-@pytest.fixture
-def api(framework, settings, live_url, loop_guard):
-    client = make_client(framework, settings, live_url, loop_guard)
+def api(framework, settings, live_url, app_factory):
+    client = make_client(framework, settings, live_url, app_factory)
     yield client
     client.close()
 
@@ -234,13 +290,13 @@ def exact_catalogue(framework, request) -> None:
 
 
 @pytest.fixture
-def empty_api(framework, settings, live_url, loop_guard, request):
+def empty_api(framework, settings, live_url, app_factory, request):
     """An app whose catalogue starts empty (a live server's cannot be emptied: skipped)."""
     if framework == "live":
         pytest.skip("a live server's catalogue cannot be emptied from a test")
     empty = dataclasses.replace(
         settings, seed_catalogue=False, database_url=request.getfixturevalue("empty_database_url")
     )
-    client = make_client(framework, empty, loop_guard=loop_guard)
+    client = make_client(framework, empty, app_factory=app_factory)
     yield client
     client.close()

@@ -91,6 +91,7 @@ class LoopGuardedSanicClient(ApiClient):
     framework = "sanic"
 
     def __init__(self, app: Sanic):
+        super().__init__()
         Sanic.test_mode = True  # several apps named "pyaday" in one process, as in tests
         app.config.TOUCHUP = False
         self.app = app

@@ -292,11 +292,17 @@ def test_route_before_everything(api, framework):
     for method in WRITES:
         for path in ("/nope", "/packages/", "/packages/boto3/x"):
             problem(send(api, method, path, big, {"Content-Type": "text/plain"}), 404, path)
-    # An encoded slash is a path separator to WSGI: /packages/a%2Fb is the route-less /packages/a/b.
+    # %2F is never a separator (RFC 3986): /packages%2Fboto3 is one segment, so no route.
     for method in ("GET", *WRITES):
-        response = send(api, method, "/packages/a%2Fb", big, {"Content-Type": "text/plain"})
-        problem(response, 404, "/packages/a/b")
-    for method, path in (("PUT", "/packages"), ("POST", "/packages/boto3"), ("DELETE", "/")):
+        response = send(api, method, "/packages%2Fboto3", big, {"Content-Type": "text/plain"})
+        problem(response, 404, "/packages%2Fboto3")
+    routes_with_other_methods = (
+        ("PUT", "/packages"),
+        ("POST", "/packages/boto3"),
+        ("POST", "/packages/a%2Fb"),  # the item route, for a package named "a/b"
+        ("DELETE", "/"),
+    )
+    for method, path in routes_with_other_methods:
         response = send(api, method, path, big, {"Content-Type": "text/plain"})
         problem(response, 405, path)
 

@@ -3,9 +3,12 @@
 Twin of ``test_sanic_native.py``: read the two side by side to see how testing changes.
 """
 
+import json
+
 import pytest
 
 from flask_app import create_app
+from shared.codec import CODECS
 from shared.settings import Settings
 
 TOKEN = "native-test-token"
@@ -60,3 +63,44 @@ def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, mon
     assert response.status_code == 500
     assert response.json["detail"] == "The server could not complete the request."
     assert b"ZeroDivisionError" not in response.data
+
+
+def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
+    # An exception message can carry a client's text: its line feeds are escaped in the log.
+    forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
+    store = app.extensions["pyaday"]["store"]
+
+    def broken_pick(draw):
+        raise ValueError("client text" + forged)
+
+    monkeypatch.setattr(store, "pick_random", broken_pick)
+    assert client.get("/rand").status_code == 500
+    assert "client text\\n[1999-12-31" in caplog.text
+    assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
+class SpacedCodec:
+    """A codec whose output tells it apart from the compact one."""
+
+    name = "spaced"
+
+    def dumps(self, obj) -> str:
+        return json.dumps(obj, separators=(", ", ": "), ensure_ascii=False)
+
+    def loads(self, data):
+        return json.loads(data)
+
+
+def test_two_apps_with_different_settings_in_one_process(monkeypatch):
+    monkeypatch.setitem(CODECS, "spaced", SpacedCodec())
+    spaced = create_app(Settings(curator_tokens=("first",), json_codec="spaced"))
+    compact = create_app(Settings(curator_tokens=("second",), seed_catalogue=False))
+    # Each app answers with its own codec, its own tokens and its own store.
+    response = spaced.test_client().get("/")
+    assert response.data == b'{"app": "pyaday", "framework": "flask", "version": "1.0.0"}'
+    response = compact.test_client().get("/")
+    assert response.data == b'{"app":"pyaday","framework":"flask","version":"1.0.0"}'
+    headers = {"Authorization": "Bearer second"}
+    assert spaced.test_client().delete("/packages/boto3", headers=headers).status_code == 401
+    assert spaced.test_client().get("/packages/boto3").status_code == 200
+    assert compact.test_client().get("/packages/boto3").status_code == 404

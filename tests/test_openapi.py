@@ -3,10 +3,14 @@
 import re
 
 import pytest
+from sanic.exceptions import NotFound as SanicNotFound
+from werkzeug.exceptions import NotFound
 
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.bodies import openapi_document
+from shared.paths import read_target
+from shared.problems import NotFound as ProblemNotFound
 from shared.settings import Settings
 
 CONTRACT_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
@@ -62,3 +66,38 @@ def test_document_is_openapi_3_1_with_every_problem_response_resolvable():
     ]
     assert references
     assert set(references) <= set(responses)
+
+
+def test_the_documented_path_rule_holds_in_both_routing_tables():
+    """The description's path rule (RFC 3986), checked against what each router matches."""
+    rule = openapi_document()["info"]["description"]
+    assert "`%2F` is never a separator" in rule and "Empty segments are never merged" in rule
+    flask_routes = create_flask_app(Settings()).url_map.bind("pyaday.test")
+    sanic_router = create_sanic_app(Settings()).router
+    sanic_router.finalize()  # as Sanic does when it starts serving
+
+    def routed(path: str) -> tuple[bool, bool]:
+        """Whether the Flask and the Sanic routing tables hold a GET route for the path."""
+        try:
+            flask_routes.match(path, method="GET")
+            in_flask = True
+        except NotFound:
+            in_flask = False
+        try:
+            sanic_router.get(path, "GET", None)
+            in_sanic = True
+        except SanicNotFound:
+            in_sanic = False
+        return in_flask, in_sanic
+
+    for documented in documented_routes():
+        path = documented.replace("{name}", "boto3")
+        every_letter_escaped = "".join(f"%{ord(c):02x}" if c.isalnum() else c for c in path)
+        assert read_target(every_letter_escaped).path == path
+        assert routed(path) == (True, True), path
+        if path.count("/") > 1:
+            assert routed(read_target(path.replace("/", "%2F").replace("%2F", "/", 1)).path) == (
+                False,
+                False,
+            )
+        assert isinstance(read_target("/" + path).problem, ProblemNotFound)

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from benchmarks.servers import free_port
 from shared.settings import Settings
 from tests.api_support import BIG_BODY, compact, full, minimal
 from tests.clients import CURATOR_TOKEN
@@ -52,6 +53,12 @@ SEQUENCE = [
     ("GET", "/daily?date=2027-06-30", {}),
     ("GET", "/daily", {}),
     ("GET", "/rand", {}),
+    # Upstream: the local package index.
+    ("GET", "/packages/requests/releases", {}),
+    ("GET", "/packages/Typing_Extensions/releases", {}),
+    ("GET", "/packages/no-such-package/releases", {}),
+    ("GET", "/packages/a%2Fb/releases", {}),
+    ("POST", "/packages/requests/releases", {}),
     # HEADs.
     ("HEAD", "/", {}),
     ("HEAD", "/packages?page=2", {}),
@@ -59,6 +66,7 @@ SEQUENCE = [
     ("HEAD", "/packages/nope-nope", {}),
     ("HEAD", "/daily?date=2026-01-05", {}),
     ("HEAD", "/rand", {}),
+    ("HEAD", "/packages/requests/releases", {}),
     # Conditional reads.
     ("GET", "/packages/boto3", {"headers": {"If-None-Match": "*"}}),
     ("GET", "/packages/boto3", {"headers": {"If-None-Match": '"x", W/"y"'}}),
@@ -68,6 +76,7 @@ SEQUENCE = [
     ("POST", "/packages", j(minimal("PARITY-ONE"))),
     ("GET", "/packages/parity-one", {}),
     ("GET", "/packages?q=parity", {}),
+    ("GET", "/packages/parity-one/releases", {}),
     ("GET", "/packages/parity-one", {"headers": {"If-None-Match": f"W/{ETAG_NOW}"}}),
     ("PUT", "/packages/parity-one", j(minimal("parity_one", version="2.0"))),
     ("PATCH", "/packages/parity-one", j({"license": "MIT", "keywords": ["a", "ü"]})),
@@ -179,10 +188,10 @@ def normalized(method: str, path: str, response) -> tuple:
 
 
 @pytest.fixture
-def twins(request):
+def twins(request, package_index):
     if request.config.getoption("--live"):
         pytest.skip("parity compares two in-process apps; --live runs one server")
-    settings = Settings(curator_tokens=(CURATOR_TOKEN,))
+    settings = Settings(curator_tokens=(CURATOR_TOKEN,), index_url=package_index.url)
     clients = [make_client("flask", settings), make_client("sanic", settings)]
     yield clients
     for client in clients:
@@ -215,3 +224,26 @@ def test_the_whole_seed_catalogue_is_byte_identical(twins):
         b"".join(c.get(f"/packages?page={p}&per_page=100").body for p in (1, 25, 50)) for c in twins
     ]
     assert pages[0] == pages[1]
+
+
+# (index mode, delay in ms, or None for an index that is down): 502, 502, 504, 504, 502.
+INDEX_FAILURES = [("error", 0), ("garbage", 0), ("ok", 60_000), ("hang", 0), None]
+
+
+@pytest.mark.parametrize("failure", INDEX_FAILURES, ids=["500", "garbage", "slow", "hang", "down"])
+def test_both_apps_answer_index_failures_identically(request, package_index, failure):
+    if request.config.getoption("--live"):
+        pytest.skip("parity compares two in-process apps; --live runs one server")
+    url = f"http://127.0.0.1:{free_port()}" if failure is None else package_index.url
+    settings = Settings(index_url=url, index_timeout=0.2)
+    twins = [make_client("flask", settings), make_client("sanic", settings)]
+    path = "/packages/requests/releases"
+    try:
+        with package_index.behaving(*(failure or ("ok", 0))):
+            for method in ("GET", "HEAD"):
+                answers = [normalized(method, path, twin.request(method, path)) for twin in twins]
+                assert answers[0] == answers[1], method
+                assert answers[0][0] in (502, 504)
+    finally:
+        for twin in twins:
+            twin.close()

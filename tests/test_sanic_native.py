@@ -9,9 +9,13 @@ Twin of ``test_flask_native.py``. What changes:
   sanic-testing replaces it (the README maps the old fixtures to the new clients).
 """
 
+import json
+
 import pytest
+from sanic import Sanic
 
 from sanic_app import create_app
+from shared.codec import CODECS
 from shared.settings import Settings
 
 TOKEN = "native-test-token"
@@ -72,6 +76,20 @@ async def test_an_unexpected_error_is_a_500_problem_without_traceback(app, clien
     assert b"ZeroDivisionError" not in response.content
 
 
+async def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
+    # An exception message can carry a client's text: its line feeds are escaped in the log.
+    forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
+
+    async def broken_pick(draw):
+        raise ValueError("client text" + forged)
+
+    monkeypatch.setattr(app.ctx.store, "pick_random", broken_pick)
+    _request, response = await client.get("/rand")
+    assert response.status == 500
+    assert "client text\\n[1999-12-31" in caplog.text
+    assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
 def test_the_sync_test_client_runs_a_real_server(app):
     """sanic-testing's ``app.test_client`` starts a real server for each request: slower."""
     # sanic-testing 24.6 still uses a listener signature Sanic 25 deprecates; Sanic installs
@@ -80,3 +98,39 @@ def test_the_sync_test_client_runs_a_real_server(app):
     _request, response = app.test_client.get("/health")
     assert response.status == 200
     assert response.json == {"status": "ok", "store": "memory"}
+
+
+class SpacedCodec:
+    """A codec whose output tells it apart from the compact one."""
+
+    name = "spaced"
+
+    def dumps(self, obj) -> str:
+        return json.dumps(obj, separators=(", ", ": "), ensure_ascii=False)
+
+    def loads(self, data):
+        return json.loads(data)
+
+
+async def test_two_apps_with_different_settings_in_one_process(monkeypatch):
+    # Outside Sanic's test mode (which sanic-testing turns on), as a script or a REPL runs.
+    monkeypatch.setattr(Sanic, "test_mode", False)
+    monkeypatch.setitem(CODECS, "spaced", SpacedCodec())
+    spaced = create_app(Settings(curator_tokens=("first",), json_codec="spaced"))
+    compact = create_app(Settings(curator_tokens=("second",), seed_catalogue=False))
+    assert Sanic.test_mode is False and Sanic.get_app("pyaday") is compact
+    # With sanic-ext installed, Sanic would load it into the app by itself otherwise.
+    assert spaced.config.AUTO_EXTEND is False and compact.config.AUTO_EXTEND is False
+    # Each app answers with its own codec (Sanic(dumps=...) would give both the last one),
+    # its own tokens and its own store.
+    _request, response = await spaced.asgi_client.get("/")
+    assert response.body == b'{"app": "pyaday", "framework": "sanic", "version": "1.0.0"}'
+    _request, response = await compact.asgi_client.get("/")
+    assert response.body == b'{"app":"pyaday","framework":"sanic","version":"1.0.0"}'
+    headers = {"Authorization": "Bearer second"}
+    _request, refused = await spaced.asgi_client.delete("/packages/boto3", headers=headers)
+    assert refused.status == 401
+    _request, response = await spaced.asgi_client.get("/packages/boto3")
+    assert response.status == 200
+    _request, response = await compact.asgi_client.get("/packages/boto3")
+    assert response.status == 404

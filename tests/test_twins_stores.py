@@ -1,4 +1,4 @@
-"""Each sync store and its async twin keep the same public methods and signatures.
+"""Each sync store (and the index client) and its async twin keep the same methods and signatures.
 
 The convention of httpx and psycopg 3: the async class is the sync one's name prefixed with
 ``Async``, in the ``_async`` module beside it. Flask calls one, Sanic awaits the other, and the
@@ -9,6 +9,8 @@ import inspect
 
 import pytest
 
+from shared.index_client import IndexClient
+from shared.index_client_async import AsyncIndexClient
 from shared.stores.base import Store
 from shared.stores.base_async import AsyncStore
 from shared.stores.memory import MemoryStore
@@ -21,6 +23,7 @@ from shared.stores.sqlite import SqliteStore
 from shared.stores.sqlite_async import AsyncSqliteStore
 
 PAIRS = [
+    (IndexClient, AsyncIndexClient),
     (Store, AsyncStore),
     (MemoryStore, AsyncMemoryStore),
     (SqlStore, AsyncSqlStore),

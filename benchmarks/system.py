@@ -1,0 +1,28 @@
+"""System programs the project needs (ab, chromium, nginx...): found, or installed when it can.
+
+As root on Debian or Ubuntu, a missing program is installed from the distribution's packages
+with apt-get; elsewhere the caller says how to install it, or skips with the reason.
+"""
+
+import os
+import shutil
+import subprocess
+
+
+def find_or_install(program: str, package: str) -> str | None:
+    """The path of ``program``, installing ``package`` first if it is missing and we can."""
+    if shutil.which(program):
+        return shutil.which(program)
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"{program} is missing: installing {package} with apt-get", flush=True)
+        apt_get_install(package)
+    return shutil.which(program)
+
+
+def apt_get_install(package: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+    if subprocess.run(install, env=env, timeout=600, check=False).returncode:
+        # A fresh container often has no package lists yet.
+        subprocess.run(["apt-get", "update", "-qq"], env=env, timeout=600, check=False)
+        subprocess.run(install, env=env, timeout=600, check=False)
