@@ -4,7 +4,9 @@ Statements are written with ``:name`` parameters and rendered for each database 
 ``Dialect``; where the two engines need different SQL (their search indexes), each has its own
 statement. ``SqlStore`` runs them for both databases. A subclass (``sqlite.py``,
 ``postgres.py``) implements the IO: ``open``, ``close``, ``_fetch_all`` (one read statement,
-outside any transaction) and ``_transaction`` (a write). ``sql_async.py`` is the async twin.
+outside any transaction), ``_transaction`` (a write), and for a bulk load ``_has_table``,
+``_bulk_insert`` (``executemany``; ``COPY``) and ``_after_load`` (the indexes to build).
+``sql_async.py`` is the async twin, for PostgreSQL.
 
 The schema (version ``SCHEMA_VERSION``; ``docs/storage.md`` draws it) keeps every read to one
 statement whose cost does not grow with the catalogue:
