@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import gevent
 from locust import FastHttpUser, constant, events, task
 
+from benchmarks.scenarios import SEARCH_TERMS
 from shared import routes
 from shared.catalogue import seed_packages
 from shared.query import DEFAULT_PER_PAGE
@@ -25,7 +26,6 @@ from shared.settings import Settings
 # Seed names as published (``Flask_SQLAlchemy``, not the key): reads exercise normalization.
 SEED_NAMES = [package.name for package in seed_packages()]
 SEED_PAGES = math.ceil(len(SEED_NAMES) / DEFAULT_PER_PAGE)
-SEARCH_TERMS = ("flask", "django", "aws", "http", "test", "async")
 
 
 @events.init.add_listener

@@ -4,6 +4,10 @@ from dataclasses import dataclass
 
 from shared import routes
 
+# What the read scenario searches for: also the terms the store measurements and the synthetic
+# catalogue's test use (here, not in locustfile.py: importing Locust patches the process).
+SEARCH_TERMS = ("flask", "django", "aws", "http", "test", "async")
+
 
 @dataclass(frozen=True)
 class Scenario:

@@ -1,7 +1,5 @@
 """The routes of API.md. Each handler parses (shared), calls the store, and responds."""
 
-from functools import partial
-
 from flask import Blueprint, request
 
 from flask_app.auth import curator_only
@@ -18,7 +16,7 @@ from flask_app.web import (
 from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
-from shared.picks import daily_index, random_index, utc_today
+from shared.picks import daily_number, random_draw, utc_today
 from shared.problems import empty_catalogue, no_such_package
 from shared.query import parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
@@ -135,7 +133,7 @@ def delete_package(body: bytes, name: str):
 # region: route-rand
 @blueprint.get(routes.RANDOM)
 def random_package():
-    package = store().pick(random_index)
+    package = store().pick_random(random_draw())
     if package is None:
         raise empty_catalogue()
     return json_response(package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
@@ -148,7 +146,7 @@ def random_package():
 @blueprint.get(routes.DAILY)
 def daily_package():
     day = parse_daily_date(request.query_string) or utc_today()
-    package = store().pick(partial(daily_index, day))
+    package = store().pick_by_name_order(daily_number(day))
     if package is None:
         raise empty_catalogue()
     return json_response(package.to_dict(), headers=bodies.daily_cache_headers())

@@ -1,7 +1,5 @@
 """The routes of API.md. Each handler parses (shared), awaits the store, and responds."""
 
-from functools import partial
-
 from sanic import Blueprint, Request
 
 from sanic_app.auth import curator_only
@@ -18,7 +16,7 @@ from sanic_app.web import (
 from shared import bodies, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
-from shared.picks import daily_index, random_index, utc_today
+from shared.picks import daily_number, random_draw, utc_today
 from shared.problems import empty_catalogue, no_such_package
 from shared.query import parse_daily_date, parse_page_query
 from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
@@ -138,7 +136,7 @@ async def delete_package(request: Request, body: bytes, name: str):
 # region: route-rand
 @blueprint.route(routes.RANDOM, methods=GET)
 async def random_package(request: Request):
-    package = await store(request).pick(random_index)
+    package = await store(request).pick_random(random_draw())
     if package is None:
         raise empty_catalogue()
     return json_response(request, package.to_dict(), headers=bodies.RANDOM_CACHE_CONTROL)
@@ -151,7 +149,7 @@ async def random_package(request: Request):
 @blueprint.route(routes.DAILY, methods=GET)
 async def daily_package(request: Request):
     day = parse_daily_date(request.query_string) or utc_today()
-    package = await store(request).pick(partial(daily_index, day))
+    package = await store(request).pick_by_name_order(daily_number(day))
     if package is None:
         raise empty_catalogue()
     return json_response(request, package.to_dict(), headers=bodies.daily_cache_headers())

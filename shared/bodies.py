@@ -56,6 +56,10 @@ def daily_cache_headers() -> dict[str, str]:
 
 
 @cache
+@cache
 def openapi_document() -> dict:
-    """The contract in machine-readable form (OpenAPI 3.1), served at ``/openapi.json``."""
+    """The contract in machine-readable form (OpenAPI 3.1), served at ``/openapi.json``.
+
+    Read once per process: reading and parsing the file on every request held Sanic's event
+    loop for over 10 ms under the loop guard (``tests/test_loop_guard.py``)."""
     return json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))

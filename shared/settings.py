@@ -24,13 +24,16 @@ MAX_REQUEST_LINE_BYTES = 4094
 MAX_FIELD_LINE_BYTES = 8190
 MAX_HEADER_FIELDS = 100
 MAX_HEAD_BYTES = 16 * 1024
+# How many real packages the seed file holds: a synthetic catalogue holds them too.
+SEED_SIZE = 5000
 
 
 @dataclass(frozen=True)
 class Settings:
     curator_tokens: tuple[str, ...] = ()
     database_url: str = "memory://"
-    seed_catalogue: bool = True
+    # True: the 5,000 real packages; False: none; an int N: those plus synthetic ones, N in all.
+    seed_catalogue: bool | int = True
     json_codec: str = "simplejson"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -117,6 +120,16 @@ def _flag(raw: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
 
 
+def _seed_catalogue(raw: str) -> bool | int:
+    """``1``/``0`` (any flag spelling), or ``synthetic:N`` for a catalogue of N packages."""
+    kind, _, size = raw.strip().partition(":")
+    if kind.lower() != "synthetic":
+        return _flag(raw)
+    if not (size.isascii() and size.isdigit()) or int(size) < SEED_SIZE:
+        raise ValueError(f"write synthetic:N with N at least {SEED_SIZE}, the real packages")
+    return int(size)
+
+
 def _positive_int(raw: str) -> int:
     value = int(raw)
     if value < 1:
@@ -149,7 +162,7 @@ def _base_url(raw: str) -> str:
 _PARSERS = {
     "curator_tokens": _tokens,
     "database_url": str.strip,
-    "seed_catalogue": _flag,
+    "seed_catalogue": _seed_catalogue,
     "json_codec": str.strip,
     "host": str.strip,
     "port": _port,

@@ -3,14 +3,17 @@
 Layered like Flask's tutorial: ``settings`` → ``api`` (one app, either framework) → helpers.
 Every test that takes ``api`` runs once per framework and store (memory, SQLite in a fresh
 file, PostgreSQL in a fresh database of a throwaway server); with ``--live URL`` it runs
-once, over real HTTP, against whatever server answers there.
+once, over real HTTP, against whatever server answers there; with ``--loop-guard STORE`` it
+runs on the Sanic app only, over that store, under the loop guard (``tests/loop_guard.py``),
+SQLite at PyPI's size.
 """
 
 import dataclasses
+import hashlib
 import importlib
+import os
 import shutil
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -21,12 +24,28 @@ from sanic_app import create_app as create_sanic_app
 from shared.catalogue import seed_for
 from shared.settings import Settings
 from shared.stores import create_store
+from shared.stores.sqlite import sqlite_url
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
+from tests.loop_guard import LoopGuardedSanicClient
 from tests.postgres import start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
 STORES = ("memory", "sqlite", "postgresql")
+LOOP_GUARD_STORES = ("memory", "sqlite")
+PYPI_SIZE = 700_000
+# What shapes a seeded SQLite file: a change to any of them builds the cached one anew.
+PROJECT = Path(__file__).parent.parent
+SHAPING_FILES = [
+    PROJECT / "shared" / name
+    for name in (
+        "catalogue.py",
+        "model.py",
+        "data/packages.tsv",
+        "stores/sql.py",
+        "stores/sqlite.py",
+    )
+]
 
 
 def pytest_addoption(parser):
@@ -46,16 +65,36 @@ def pytest_addoption(parser):
         help="run the API suite in process against the app this factory builds, Flask or Sanic"
         " (the workshop's grader: make workshop-check)",
     )
+    parser.addoption(
+        "--loop-guard",
+        metavar="STORE",
+        choices=LOOP_GUARD_STORES,
+        help="run the API suite on the Sanic app only, over STORE (memory, or sqlite at"
+        f" {PYPI_SIZE:,} packages), failing any request that blocks the event loop over 10 ms",
+    )
+
+
+# The adapter of the Sanic app: sanic-testing's, or under --loop-guard the guard's, for every
+# Sanic client of the session (the tests that build their own through make_client included).
+sanic_client = SanicClient
+
+
+def pytest_configure(config):
+    global sanic_client
+    if config.getoption("--loop-guard"):
+        sanic_client = LoopGuardedSanicClient
 
 
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
     factory = metafunc.config.getoption("--app")
+    guarded = metafunc.config.getoption("--loop-guard")
     if "framework" in metafunc.fixturenames:
-        metafunc.parametrize("framework", ["live"] if live else ["app"] if factory else FRAMEWORKS)
+        frameworks = ["live"] if live else ["app"] if factory else ["sanic"] if guarded else None
+        metafunc.parametrize("framework", frameworks or FRAMEWORKS)
     # A live server brings its own store, and a workshop app is graded on the memory store.
     if "backend" in metafunc.fixturenames and not (live or factory):
-        metafunc.parametrize("backend", STORES)
+        metafunc.parametrize("backend", [guarded] if guarded else STORES)
 
 
 @pytest.fixture
@@ -111,14 +150,34 @@ def seeded_sqlite_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pypi_size_sqlite_url(request, tmp_path_factory) -> str:
+    """A SQLite store of ``synthetic:700000`` for this session: a copy of a file built once and
+    kept in pytest's cache from run to run (building it takes tens of seconds)."""
+    folder = tmp_path_factory.mktemp("pypi-size")
+    copy = folder / "pyaday.db"
+    shutil.copyfile(pypi_size_file(request.config, folder), copy)
+    return sqlite_url(copy)
+
+
+def pypi_size_file(config, scratch: Path) -> Path:
+    """The cached file, named after the files that shape it; built when missing."""
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in SHAPING_FILES)).hexdigest()
+    folder = config.cache.mkdir("pyaday-pypi-size") if hasattr(config, "cache") else scratch
+    built = folder / f"synthetic-{PYPI_SIZE}-{digest[:16]}.db"
+    if not built.exists():
+        for stale in folder.glob("synthetic-*.db"):
+            stale.unlink()
+        building = folder / f"building-{os.getpid()}.db"
+        seeded(Settings(database_url=sqlite_url(building), seed_catalogue=PYPI_SIZE))
+        building.rename(built)  # whole or absent, should two sessions build at once
+    return built
+
+
+@pytest.fixture(scope="session")
 def seeded_postgres_schema(postgres_server) -> str:
     name = postgres_server.create_schema()
     seeded(Settings(database_url=postgres_server.url(name)))
     return name
-
-
-def sqlite_url(path: Path) -> str:
-    return "sqlite:///" + quote(str(path))
 
 
 @pytest.fixture
@@ -128,6 +187,9 @@ def database_url(backend, request, tmp_path) -> str:
     The apps seed an empty store when they open it; copying a store seeded once per session
     (the file, or the table into a fresh schema) gives the same rows in a fraction of the time.
     """
+    if backend == "sqlite" and request.config.getoption("--loop-guard") == "sqlite":
+        # One store for the whole guarded run, as a live server's: the suite is live-safe.
+        return request.getfixturevalue("pypi_size_sqlite_url")
     if backend == "sqlite":
         path = tmp_path / "pyaday.db"
         shutil.copyfile(request.getfixturevalue("seeded_sqlite_file"), path)
@@ -199,7 +261,7 @@ def make_client(framework: str, settings: Settings, live_url=None, app_factory=N
         return client_for(app_factory(settings))
     if framework == "flask":
         return FlaskClient(create_flask_app(settings))
-    return SanicClient(create_sanic_app(settings))
+    return sanic_client(create_sanic_app(settings))
 
 
 def client_for(app):
@@ -212,6 +274,15 @@ def api(framework, settings, live_url, app_factory):
     client = make_client(framework, settings, live_url, app_factory)
     yield client
     client.close()
+
+
+@pytest.fixture
+def exact_catalogue(framework, request) -> None:
+    """Skips a test that needs the catalogue to be exactly the seed file's 5,000 packages."""
+    if framework == "live":
+        pytest.skip("a live server's catalogue is shared: its exact content is unknown")
+    if request.config.getoption("--loop-guard") == "sqlite":
+        pytest.skip(f"the loop guard's SQLite store holds synthetic:{PYPI_SIZE}")
 
 
 @pytest.fixture

@@ -27,6 +27,10 @@ SERVER_SETTINGS = {
     "fsync": "off",
     "synchronous_commit": "off",
     "full_page_writes": "off",
+    # Room for a catalogue of PyPI's size (about 300 MB with its indexes) in PostgreSQL's own
+    # cache, as a production server would give it; the default, 128 MB, is not. Memory is
+    # taken as pages are used, so a small test database costs no more.
+    "shared_buffers": "512MB",
 }
 
 
@@ -90,6 +94,9 @@ class ThrowawayPostgres:
     def create_database(self) -> None:
         with psycopg.connect(self.url(database="postgres"), autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {DATABASE}")
+        # pg_trgm in public, once: the stores would otherwise create it in the first schema
+        # of their search_path, a test's own, and dropping that schema would drop it.
+        self._execute("CREATE EXTENSION pg_trgm SCHEMA public")
 
     def url(self, schema: str | None = None, database: str = DATABASE) -> str:
         """Where to connect; with ``schema``, a connection whose tables live in that schema."""
@@ -99,16 +106,21 @@ class ThrowawayPostgres:
         return url
 
     def create_schema(self, copy_of: str | None = None) -> str:
-        """A fresh schema: empty, or holding a copy of the ``packages`` table of ``copy_of``."""
+        """A fresh schema: empty, or holding a copy of every table of ``copy_of``."""
         name = f"test_{next(self._schema_numbers)}"
         statements = [f"CREATE SCHEMA {name}"]
-        if copy_of:
+        for table in self._tables(copy_of) if copy_of else ():
             statements += [
-                f"CREATE TABLE {name}.packages (LIKE {copy_of}.packages INCLUDING ALL)",
-                f"INSERT INTO {name}.packages SELECT * FROM {copy_of}.packages",
+                f"CREATE TABLE {name}.{table} (LIKE {copy_of}.{table} INCLUDING ALL)",
+                f"INSERT INTO {name}.{table} SELECT * FROM {copy_of}.{table}",
             ]
         self._execute(*statements)
         return name
+
+    def _tables(self, schema: str) -> list[str]:
+        with psycopg.connect(self.url()) as connection:
+            query = "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename"
+            return [row[0] for row in connection.execute(query, (schema,))]
 
     def drop_schema(self, name: str) -> None:
         self._execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")

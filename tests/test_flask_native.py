@@ -58,7 +58,7 @@ def test_the_store_is_reachable_from_the_app(app, client):
 
 def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, monkeypatch):
     store = app.extensions["pyaday"]["store"]
-    monkeypatch.setattr(store, "pick", lambda choose: 1 / 0)
+    monkeypatch.setattr(store, "pick_random", lambda draw: 1 / 0)
     response = client.get("/rand")
     assert response.status_code == 500
     assert response.json["detail"] == "The server could not complete the request."
@@ -70,10 +70,10 @@ def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
     forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
     store = app.extensions["pyaday"]["store"]
 
-    def broken_pick(choose):
+    def broken_pick(draw):
         raise ValueError("client text" + forged)
 
-    monkeypatch.setattr(store, "pick", broken_pick)
+    monkeypatch.setattr(store, "pick_random", broken_pick)
     assert client.get("/rand").status_code == 500
     assert "client text\\n[1999-12-31" in caplog.text
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())

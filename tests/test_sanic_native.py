@@ -66,10 +66,10 @@ async def test_the_store_is_reachable_from_the_app(app, client):
 
 
 async def test_an_unexpected_error_is_a_500_problem_without_traceback(app, client, monkeypatch):
-    async def broken_pick(choose):
+    async def broken_pick(draw):
         return 1 / 0
 
-    monkeypatch.setattr(app.ctx.store, "pick", broken_pick)
+    monkeypatch.setattr(app.ctx.store, "pick_random", broken_pick)
     _request, response = await client.get("/rand")
     assert response.status == 500
     assert response.json["detail"] == "The server could not complete the request."
@@ -80,10 +80,10 @@ async def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog
     # An exception message can carry a client's text: its line feeds are escaped in the log.
     forged = "\n[1999-12-31 23:59:59 +0000] [1] [CRITICAL] forged"
 
-    async def broken_pick(choose):
+    async def broken_pick(draw):
         raise ValueError("client text" + forged)
 
-    monkeypatch.setattr(app.ctx.store, "pick", broken_pick)
+    monkeypatch.setattr(app.ctx.store, "pick_random", broken_pick)
     _request, response = await client.get("/rand")
     assert response.status == 500
     assert "client text\\n[1999-12-31" in caplog.text

@@ -6,16 +6,21 @@ ones are driven through ``Synced``, so one test body serves both halves of each 
 
 import asyncio
 import dataclasses
+import random
+import sqlite3
 import time
+from collections import Counter
 
+import psycopg
 import pytest
 
 from shared.model import Package, normalize_name
 from shared.problems import Conflict, NotFound, PreconditionFailed, StoreUnavailable
 from shared.query import PageQuery, matches_query
 from shared.settings import Settings
-from shared.stores import create_async_store, create_store
+from shared.stores import create_async_store, create_store, sql
 from shared.stores.memory import MemoryStore
+from shared.stores.sqlite import sqlite_path, sqlite_url
 
 SAMPLES = [
     # Python's lower() of the summary is what a search matches, for every alphabet.
@@ -25,8 +30,18 @@ SAMPLES = [
     ("aa", "ASCII letters"),
     ("Ab_C", "normalizes to ab-c"),
     ("quote", '"a summary beginning with a quote'),
+    # What SQL would read as syntax: LIKE's % and _ and its escape \, FTS5's ".
+    ("percent", "100% pure_python, 50%_off: c:\\windows\\path and a \\n"),
+    ("under_score", "snake_case names like my_module"),
+    ("quotes", 'say "hi" and ""doubled"" quotes'),
+    ("nihongo", "日本語のパッケージ: ünïcödé, emoji 🐍 and the titlecase ǅ"),
 ]
-QUERIES = ["é", "école", "i̇stanbul", "straße", "k", "a", "-", "quote", '"a', "nothing-matches"]
+QUERIES = [
+    *("é", "école", "i̇stanbul", "straße", "k", "a", "-", "quote", '"a', "nothing-matches"),
+    *("%", "_", "\\", "50%", "%_o", "0%_", "_case", "pure_python", "c:\\w", "\\n", "%%", "__"),
+    *('"', '""', '"hi"', 'say "', '""doubled""', "日本", "日本語", "🐍", "ǆ", "ünï", "PURE"),
+    *("py", "e", "ab", "s ", "a_", "%n"),
+]
 
 
 def package(name: str, summary: str = "", **fields) -> Package:
@@ -108,11 +123,51 @@ def test_kind_names_the_backend(store, backend):
     assert store.kind == backend
 
 
-def test_search_matches_the_memory_store_for_every_alphabet(store):
+def by_the_rule(packages, query: PageQuery) -> tuple[list[Package], int]:
+    """What a search answers, straight from the contract: ``matches_query``, name order."""
+    found = sorted(
+        (
+            p
+            for p in packages
+            if query.q is None or matches_query(p.normalized_name, p.summary, query.q)
+        ),
+        key=lambda p: p.normalized_name,
+    )
+    return found[query.offset : query.offset + query.per_page], len(found)
+
+
+PAGINGS = [(1, 100), (1, 2), (2, 2), (3, 1), (50, 2)]
+
+
+def test_search_matches_the_rule_for_every_alphabet_and_sql_syntax(store):
+    for q in [None, *QUERIES]:
+        for page, per_page in PAGINGS:
+            query = PageQuery(page=page, per_page=per_page, q=q)
+            assert store.search(query) == by_the_rule(SEED, query), (q, page, per_page)
+
+
+def test_search_matches_the_memory_store(store):
     expected = reference()
     for q in [None, *QUERIES]:
         query = PageQuery(page=1, per_page=100, q=q)
         assert store.search(query) == expected.search(query), q
+
+
+def test_searches_follow_every_write(store):
+    current = {p.normalized_name: p for p in SEED}
+    for created in (package("Brand_New", "A BRAND new 100% thing"), package("0-first", "brand")):
+        current[created.normalized_name] = store.create(created)
+
+    def rewrite(old):
+        return dataclasses.replace(old, summary="no quote left: brand new")
+
+    current["quote"] = store.update("quote", rewrite)
+    store.delete("aa", lambda old: None)
+    del current["aa"]
+    for q in ["brand", "brand new", "quote", "ascii", "100%", "new", "ne", "first", "0-f"]:
+        for page, per_page in PAGINGS:
+            query = PageQuery(page=page, per_page=per_page, q=q)
+            assert store.search(query) == by_the_rule(current.values(), query), (q, page)
 
 
 def test_search_agrees_with_matches_query(store):
@@ -125,10 +180,9 @@ def test_search_agrees_with_matches_query(store):
 
 def test_pages_are_in_code_point_order(store):
     names = sorted(p.normalized_name for p in SEED)
-    first, total = store.search(PageQuery(page=1, per_page=4))
-    second, _ = store.search(PageQuery(page=2, per_page=4))
-    assert [p.normalized_name for p in first + second] == names
-    assert total == len(SEED)
+    pages = [store.search(PageQuery(page=page, per_page=4)) for page in (1, 2, 3)]
+    assert [p.normalized_name for found, _ in pages for p in found] == names
+    assert {total for _, total in pages} == {len(SEED)}
     assert store.search(PageQuery(page=9, per_page=4)) == ([], len(SEED))
 
 
@@ -145,19 +199,38 @@ def test_every_field_round_trips(store):
     )
     store.create(rich)
     assert store.get("rich") == rich
-    assert store.search(PageQuery(q="ünïcödé"))[0] == [rich]
+    assert store.search(PageQuery(q="ünïcödé 🐍"))[0] == [rich]
+
+
+def test_the_random_pick_is_uniform(store):
+    """Over positions kept dense by a delete's swap-remove, a uniform draw picks uniformly."""
+    store.delete("aa", lambda old: None)
+    store.create(package("Newcomer"))
+    names = {p.normalized_name for p in SEED} - {"aa"} | {"newcomer"}
+    draws = random.Random(2026)
+    picks = Counter(store.pick_random(draws.getrandbits(63)).normalized_name for _ in range(2000))
+    assert set(picks) == names
+    expected = 2000 / len(names)
+    chi_square = sum((seen - expected) ** 2 / expected for seen in picks.values())
+    assert chi_square < 27.9, picks  # chi-square, 9 degrees of freedom: p = 0.001
 
 
 def test_count_get_and_pick(store):
     assert store.count() == len(SEED)
     assert store.get("ab-c") == SEED[4]
     assert store.get("absent") is None
-    assert store.pick(lambda count: 0).normalized_name == "a-b"
-    assert store.pick(lambda count: count - 1).normalized_name == "zebra"
+    assert store.pick_by_name_order(0).normalized_name == "a-b"
+    assert store.pick_by_name_order(len(SEED) - 1).normalized_name == "zebra"
+    top = 2**64 - 1  # the largest daily number: SQL computes its modulo in two halves
+    assert store.pick_by_name_order(top) == store.pick_by_name_order(top % len(SEED))
+    # A freshly seeded store numbers its positions in name order, in every store.
+    assert store.pick_random(len(SEED) * 1000 + 1).normalized_name == "a0"
 
 
 def test_pick_on_an_empty_store_is_none(make_store):
-    assert make_store(seed=()).pick(lambda count: 0) is None
+    empty = make_store(seed=())
+    assert empty.pick_random(0) is None
+    assert empty.pick_by_name_order(2**64 - 1) is None
 
 
 def test_a_second_create_of_the_same_normalized_name_conflicts(store):
@@ -245,5 +318,118 @@ async def open_and_settle(store) -> None:
     try:
         await store.open(())
     finally:
-        # After a failed connect, aiosqlite stops its thread by a call back into this loop.
+        # After a failed open, a store's thread or pool workers wind down through calls back
+        # into this loop.
         await asyncio.sleep(0.05)
+
+
+def assert_in_order_everywhere(store, names: list[str]) -> None:
+    """Every rank, every page and every position answers as the sorted names say."""
+    assert store.count() == len(names)
+    assert [store.pick_by_name_order(rank).normalized_name for rank in range(len(names))] == names
+    pages = [
+        store.search(PageQuery(page=page, per_page=3)) for page in range(1, len(names) // 3 + 3)
+    ]
+    assert [p.normalized_name for found, _ in pages for p in found] == names
+    assert {total for _, total in pages} == {len(names)}
+    # Positions stay dense: every position holds a package, each package one position.
+    assert sorted(store.pick_random(draw).normalized_name for draw in range(len(names))) == names
+
+
+def test_blocks_stay_exact_through_splits_and_merges(make_store, monkeypatch):
+    """Blocks of 4 names (split at 8, merged under 2): a few dozen writes cut, grow, merge
+    and empty them, at the start, the middle and the end of the name order."""
+    monkeypatch.setattr(sql, "BLOCK_SIZE", 4)
+    names = [f"pkg-{number:03d}" for number in range(0, 60, 2)]
+    store = make_store(seed=[package(name) for name in names])
+    assert_in_order_everywhere(store, sorted(names))
+    shuffle = random.Random(7)
+    created = [f"pkg-{number:03d}" for number in range(1, 60, 2)] + ["aaa-first", "zzz-last"]
+    shuffle.shuffle(created)
+    deleted = sorted(names)[::2] + created[:10]
+    shuffle.shuffle(deleted)
+    steps = [("create", name) for name in created] + [("delete", name) for name in deleted]
+    current = set(names)
+    for step, (action, name) in enumerate(steps, 1):
+        if action == "create":
+            store.create(package(name))
+            current.add(name)
+        else:
+            store.delete(name, lambda old: None)
+            current.remove(name)
+        if step % 8 == 0 or step == len(steps):
+            assert_in_order_everywhere(store, sorted(current))
+
+
+def execute_raw(url: str, *statements: tuple[str, tuple]) -> None:
+    """Statements straight to the database, behind the store's back."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(sqlite_path(url)) as db:
+            for statement, parameters in statements:
+                db.execute(statement, parameters)
+    else:
+        with psycopg.connect(url) as db:
+            for statement, parameters in statements:
+                db.execute(statement.replace("?", "%s"), parameters)
+
+
+# The table of pyaday 1.0, before positions, blocks and search indexes.
+VERSION_1_TABLE = """CREATE TABLE packages (
+    name TEXT NOT NULL, normalized_name TEXT{} PRIMARY KEY, version TEXT NOT NULL,
+    summary TEXT NOT NULL, license TEXT, home_page TEXT, author TEXT, requires_python TEXT,
+    keywords TEXT NOT NULL, download_rank TEXT, updated_at TEXT NOT NULL,
+    summary_lower TEXT NOT NULL
+)"""
+
+
+@pytest.fixture
+def open_store(flavour):
+    """Opens stores of the flavour under test on any URL; closes them after the test."""
+    runner = asyncio.Runner()
+    opened = []
+
+    def open_on(url: str, seed=()):
+        settings = Settings(database_url=url, pool_size=1, pool_timeout=2.0)
+        if flavour == "sync":
+            store = create_store(settings)
+        else:
+            store = Synced(create_async_store(settings), runner)
+        store.open(seed)
+        opened.append(store)
+        return store
+
+    yield open_on
+    for store in opened:
+        store.close()
+    runner.close()
+
+
+def sql_url(kind: str, request, tmp_path) -> str:
+    if kind == "postgresql":
+        return request.getfixturevalue("postgres_schema")()
+    return sqlite_url(tmp_path / "pyaday.db")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_version_1_database_is_upgraded_at_open(open_store, kind, request, tmp_path):
+    url = sql_url(kind, request, tmp_path)
+    old = [package("Old_One", "kept ACROSS the upgrade"), package("another", "also kept")]
+    rows = [tuple(sql.row_parameters(p)[column] for column in sql.STORED_COLUMNS) for p in old]
+    insert = "INSERT INTO packages VALUES ({})".format(", ".join("?" * len(sql.STORED_COLUMNS)))
+    collation = ' COLLATE "C"' if kind == "postgresql" else ""
+    execute_raw(url, (VERSION_1_TABLE.format(collation), ()), *((insert, row) for row in rows))
+    store = open_store(url, seed=SEED)  # the old rows win over the seed
+    assert store.count() == 2
+    assert store.get("old-one") == old[0]
+    assert store.search(PageQuery(q="across")) == ([old[0]], 1)
+    assert store.pick_by_name_order(0) == old[1]
+    assert store.create(package("new")) == store.get("new")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_schema_of_another_version_is_refused(open_store, kind, request, tmp_path):
+    url = sql_url(kind, request, tmp_path)
+    open_store(url).close()
+    execute_raw(url, ("UPDATE catalogue SET schema_version = 99", ()))
+    with pytest.raises(sql.SchemaMismatch, match="schema version 99"):
+        open_store(url)

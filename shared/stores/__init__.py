@@ -7,12 +7,15 @@ module pair          classes                     what they hold
 ``memory``           ``MemoryStore``             a dict in each process
 ``sql``              ``SqlStore``                the SQL, written once, and what both
                                                  databases share
-``sqlite``           ``SqliteStore``             one SQLite file (``sqlite3``/``aiosqlite``)
+``sqlite``           ``SqliteStore``             one SQLite file (``sqlite3``)
 ``postgres``         ``PostgresStore``           PostgreSQL (psycopg 3 pools)
 ===================  ==========================  ======================================
 
 Each ``X_async`` module is the twin of ``X``, its classes prefixed ``Async`` (the convention
-of httpx and psycopg 3); ``tests/test_twins_stores.py`` keeps the pairs from drifting.
+of httpx and psycopg 3); ``tests/test_twins_stores.py`` keeps the pairs from drifting. Beside
+them: ``substring_index`` (the memory store's search index) and ``seed`` (``python -m
+shared.stores.seed URL synthetic:700000``: a seeded database, made once to reuse).
+``docs/storage.md`` describes the schema and what each read costs.
 """
 
 from urllib.parse import urlsplit
@@ -39,7 +42,7 @@ def store_kind(database_url: str) -> str:
 
 
 # The factories import a store's module only when it is asked for: the memory store needs no
-# database driver, and a Flask process never loads aiosqlite.
+# database driver, and a Flask process never loads psycopg's async pool.
 def create_store(settings: Settings) -> Store:
     """The store ``PYADAY_DATABASE_URL`` names, not yet opened: no IO happens here."""
     kind = store_kind(settings.database_url)

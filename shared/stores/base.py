@@ -3,6 +3,12 @@
 ``base_async.py`` is its twin for Sanic. Every store keeps packages keyed by normalized name
 and answers in normalized-name order.
 
+Reads cost the same at any catalogue size (``docs/storage.md``). The two picks take a number
+and leave the modulo to the store, so that a SQL store answers in one statement:
+``pick_random(draw)`` is the package at ``draw % count`` in the store's own order (a uniform
+``draw`` gives a uniform pick), ``pick_by_name_order(number)`` the one at ``number % count`` in
+normalized-name order (the daily pick's contract, the same package in every store).
+
 Writes take a function instead of a finished package: ``update(name, change)`` reads the
 current package, calls ``change(current)`` (which checks ``If-Match`` and validates) and stores
 the result, all under one lock or transaction, so concurrent curators never lose an update.
@@ -16,7 +22,6 @@ from shared.query import PageQuery
 
 Change = Callable[[Package], Package]
 Check = Callable[[Package], None]
-ChooseIndex = Callable[[int], int]
 
 
 class Store(Protocol):
@@ -38,7 +43,9 @@ class Store(Protocol):
 
     def get(self, normalized_name: str) -> Package | None: ...
 
-    def pick(self, choose_index: ChooseIndex) -> Package | None: ...
+    def pick_random(self, draw: int) -> Package | None: ...
+
+    def pick_by_name_order(self, number: int) -> Package | None: ...
 
     def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
 

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from shared.model import Package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check, ChooseIndex
+from shared.stores.base import Change, Check
 
 
 class AsyncStore(Protocol):
@@ -27,7 +27,9 @@ class AsyncStore(Protocol):
 
     async def get(self, normalized_name: str) -> Package | None: ...
 
-    async def pick(self, choose_index: ChooseIndex) -> Package | None: ...
+    async def pick_random(self, draw: int) -> Package | None: ...
+
+    async def pick_by_name_order(self, number: int) -> Package | None: ...
 
     async def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
 

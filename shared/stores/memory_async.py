@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from shared.model import Package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check, ChooseIndex
+from shared.stores.base import Change, Check
 from shared.stores.memory import MemoryStore
 
 
@@ -35,8 +35,11 @@ class AsyncMemoryStore:
     async def get(self, normalized_name: str) -> Package | None:
         return self._store.get(normalized_name)
 
-    async def pick(self, choose_index: ChooseIndex) -> Package | None:
-        return self._store.pick(choose_index)
+    async def pick_random(self, draw: int) -> Package | None:
+        return self._store.pick_random(draw)
+
+    async def pick_by_name_order(self, number: int) -> Package | None:
+        return self._store.pick_by_name_order(number)
 
     async def search(self, query: PageQuery) -> tuple[list[Package], int]:
         return self._store.search(query)

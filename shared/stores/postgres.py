@@ -1,9 +1,14 @@
 """The PostgreSQL store, synchronous (psycopg 3, ``psycopg_pool.ConnectionPool``): for Flask.
 
-``postgres_store_async.py`` is its twin for Sanic, the same driver's async half
+``postgres_async.py`` is its twin for Sanic, the same driver's async half
 (``AsyncConnectionPool``), so the diff between the two files is the whole sync-to-async
-change. Each worker process has its own pool; the SQL and the row mapping are in
-``shared/sql.py``.
+change. Each worker process has its own pool; the SQL and the row mapping are in ``sql.py``.
+
+A read is one statement on an autocommit connection: one round trip, no BEGIN or COMMIT (a
+single statement reads one snapshot), and no test of the connection before it. A connection
+the server dropped (a restart, a failover) makes the read fail: the pool then tests all its
+idle connections at once, and the read, which changes nothing, runs once more. A write runs in
+an explicit transaction and is not retried, since it might have been committed.
 """
 
 import math
@@ -11,18 +16,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import psycopg
-from psycopg import errors
+from psycopg import IsolationLevel, errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from shared.model import Package
 from shared.settings import Settings
 from shared.stores import sql
 from shared.stores.sql import POSTGRESQL_SQL as SQL
-from shared.stores.sql import SqlStore, fetch_value
+from shared.stores.sql import SqlStore
 
 # What a stopped, restarting or unreachable server raises: each becomes a 503. The pool
 # replaces broken connections by itself, so the next request after the server is back works.
-# InterfaceError: a connection the server dropped between the pool's check and its use.
 UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
@@ -33,17 +37,32 @@ def pool_arguments(settings: Settings) -> dict:
         "conninfo": "postgresql:" + settings.database_url.split(":", 1)[1],
         "min_size": settings.pool_size,  # max_size too: a fixed pool, as psycopg advises
         "timeout": settings.pool_timeout,  # a request waits this long for a connection: 503
-        "kwargs": {"connect_timeout": max(2, math.ceil(settings.pool_timeout))},
+        "kwargs": {
+            "connect_timeout": max(2, math.ceil(settings.pool_timeout)),
+            # Reads are single statements; writes open their own transactions.
+            "autocommit": True,
+        },
         "open": False,  # opened by open(), in the worker process (and its event loop)
         "name": "pyaday",
     }
 
 
+def configure(connection: psycopg.Connection) -> None:
+    """Writes stay READ COMMITTED whatever the server's default: SELECT ... FOR UPDATE then
+    waits for a concurrent writer and reads its result, where REPEATABLE READ would fail with a
+    serialization error instead of the 412 the contract asks for. No round trip: psycopg
+    writes it into each BEGIN."""
+    connection.isolation_level = IsolationLevel.READ_COMMITTED
+
+
+async def configure_async(connection: psycopg.AsyncConnection) -> None:
+    """``configure`` for the async pool, which awaits its callback."""
+    await connection.set_isolation_level(IsolationLevel.READ_COMMITTED)
+
+
 class PostgresStore(SqlStore):
     kind = "postgresql"
     statements = SQL
-    begin_read = sql.POSTGRESQL_BEGIN_READ
-    begin_write = sql.POSTGRESQL_BEGIN_WRITE
     duplicate_key = errors.UniqueViolation
 
     def __init__(self, settings: Settings) -> None:
@@ -51,21 +70,17 @@ class PostgresStore(SqlStore):
         self._pool: ConnectionPool | None = None
 
     def open(self, seed: Iterable[Package] = ()) -> None:
-        """Connect, create the table if needed, and seed it if it is empty."""
-        # check: a connection is tested (one round trip) before each use, so the first
-        # requests after a server restart get a fresh connection instead of a broken one.
-        self._pool = ConnectionPool(
-            **pool_arguments(self._settings), check=ConnectionPool.check_connection
-        )
-        with sql.unavailable_on(*UNAVAILABLE):
-            self._pool.open(wait=True, timeout=self._settings.pool_timeout)
-        with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
-            db.execute(sql.POSTGRESQL_SETUP_LOCK)
-            db.execute(SQL.create_table)
-            if fetch_value(db, SQL.count) == 0:
-                with db.cursor() as cursor, cursor.copy(sql.POSTGRESQL_SEED_COPY) as copy:
-                    for package in seed:
-                        copy.write_row(sql.copy_row(package))
+        """Connect, then create or upgrade the schema and seed an empty catalogue."""
+        self._pool = ConnectionPool(**pool_arguments(self._settings), configure=configure)
+        try:
+            with sql.unavailable_on(*UNAVAILABLE):
+                self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+            with self._transaction() as db:
+                db.execute(sql.POSTGRESQL_SETUP_LOCK)
+                self._prepare(db, seed)
+        except BaseException:
+            self.close()  # a worker that cannot start leaves no pool behind
+            raise
 
     def close(self) -> None:
         # Forget the pool first, so that a second close() does nothing (as in the twin).
@@ -73,10 +88,48 @@ class PostgresStore(SqlStore):
         if pool is not None:
             pool.close()
 
+    def _fetch_all(self, statement: str, parameters=()) -> list[tuple]:
+        """One read statement; once more, after the pool's check, on a dropped connection."""
+        with sql.unavailable_on(*UNAVAILABLE):
+            try:
+                return self._fetch_on_any_connection(statement, parameters)
+            except PoolTimeout:
+                raise  # no connection came within the timeout: trying again would double it
+            except psycopg.OperationalError as error:
+                sql.log.info("a read failed (%s): testing the pool, then reading again", error)
+            self._pool.check()
+            return self._fetch_on_any_connection(statement, parameters)
+
+    def _fetch_on_any_connection(self, statement: str, parameters) -> list[tuple]:
+        with self._pool.connection() as db:
+            return db.execute(statement, parameters).fetchall()
+
     @contextmanager
-    def _transaction(self, begin: str) -> Iterator[psycopg.Connection]:
-        """One transaction on a pooled connection: committed when the block ends, rolled
-        back when it raises (the pool's connection context does both)."""
-        with sql.unavailable_on(*UNAVAILABLE), self._pool.connection() as db:
-            db.execute(begin)
-            yield db
+    def _transaction(self) -> Iterator[psycopg.Connection]:
+        """One write transaction on a pooled connection: committed when the block ends,
+        rolled back when it raises. A dropped connection makes the pool test the others."""
+        with sql.unavailable_on(*UNAVAILABLE):
+            try:
+                with self._pool.connection() as db, db.transaction():
+                    yield db
+            except PoolTimeout:
+                raise
+            except psycopg.OperationalError:
+                self._pool.check()
+                raise
+
+    def _has_table(self, db: psycopg.Connection, name: str) -> bool:
+        return sql.fetch_value(db, sql.POSTGRESQL_TABLES, (name,))
+
+    def _bulk_insert(self, db: psycopg.Connection, rows: Iterator[tuple]) -> None:
+        with db.cursor() as cursor, cursor.copy(sql.POSTGRESQL_BULK_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _after_load(self, db: psycopg.Connection) -> tuple[str, ...]:
+        db.execute(sql.POSTGRESQL_BUILD_MEMORY)
+        db.execute(sql.POSTGRESQL_TRIGRAM_EXTENSION)
+        schema = sql.fetch_value(db, sql.POSTGRESQL_TRIGRAM_SCHEMA)
+        return tuple(
+            statement.format(trigram_ops=f"{schema}.gin_trgm_ops") for statement in SQL.after_load
+        )

@@ -1,20 +1,20 @@
 """The PostgreSQL store, asynchronous (psycopg 3, ``psycopg_pool.AsyncConnectionPool``).
 
-Twin of ``postgres_store.py``, line for line: the same driver, its async half. A query
-awaits the server instead of blocking the worker's event loop.
+Twin of ``postgres.py``, line for line: the same driver, its async half. A query awaits the
+server instead of blocking the worker's event loop.
 """
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 
 import psycopg
 from psycopg import errors
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from shared.model import Package
 from shared.settings import Settings
 from shared.stores import sql
-from shared.stores.postgres import UNAVAILABLE, pool_arguments
+from shared.stores.postgres import UNAVAILABLE, configure_async, pool_arguments
 from shared.stores.sql import POSTGRESQL_SQL as SQL
 from shared.stores.sql_async import AsyncSqlStore, fetch_value
 
@@ -22,8 +22,6 @@ from shared.stores.sql_async import AsyncSqlStore, fetch_value
 class AsyncPostgresStore(AsyncSqlStore):
     kind = "postgresql"
     statements = SQL
-    begin_read = sql.POSTGRESQL_BEGIN_READ
-    begin_write = sql.POSTGRESQL_BEGIN_WRITE
     duplicate_key = errors.UniqueViolation
 
     def __init__(self, settings: Settings) -> None:
@@ -31,21 +29,19 @@ class AsyncPostgresStore(AsyncSqlStore):
         self._pool: AsyncConnectionPool | None = None
 
     async def open(self, seed: Iterable[Package] = ()) -> None:
-        """Connect, create the table if needed, and seed it if it is empty."""
-        # check: a connection is tested (one round trip) before each use, so the first
-        # requests after a server restart get a fresh connection instead of a broken one.
+        """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = AsyncConnectionPool(
-            **pool_arguments(self._settings), check=AsyncConnectionPool.check_connection
+            **pool_arguments(self._settings), configure=configure_async
         )
-        with sql.unavailable_on(*UNAVAILABLE):
-            await self._pool.open(wait=True, timeout=self._settings.pool_timeout)
-        async with self._transaction(sql.POSTGRESQL_BEGIN_WRITE) as db:
-            await db.execute(sql.POSTGRESQL_SETUP_LOCK)
-            await db.execute(SQL.create_table)
-            if await fetch_value(db, SQL.count) == 0:
-                async with db.cursor() as cursor, cursor.copy(sql.POSTGRESQL_SEED_COPY) as copy:
-                    for package in seed:
-                        await copy.write_row(sql.copy_row(package))
+        try:
+            with sql.unavailable_on(*UNAVAILABLE):
+                await self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+            async with self._transaction() as db:
+                await db.execute(sql.POSTGRESQL_SETUP_LOCK)
+                await self._prepare(db, seed)
+        except BaseException:
+            await self.close()  # a worker that cannot start leaves no pool behind
+            raise
 
     async def close(self) -> None:
         # Forget the pool first: a second close() (Sanic may run shutdown listeners twice)
@@ -54,11 +50,49 @@ class AsyncPostgresStore(AsyncSqlStore):
         if pool is not None:
             await pool.close()
 
-    @asynccontextmanager
-    async def _transaction(self, begin: str) -> AsyncIterator[psycopg.AsyncConnection]:
-        """One transaction on a pooled connection: committed when the block ends, rolled
-        back when it raises (the pool's connection context does both)."""
+    async def _fetch_all(self, statement: str, parameters=()) -> list[tuple]:
+        """One read statement; once more, after the pool's check, on a dropped connection."""
         with sql.unavailable_on(*UNAVAILABLE):
-            async with self._pool.connection() as db:
-                await db.execute(begin)
-                yield db
+            try:
+                return await self._fetch_on_any_connection(statement, parameters)
+            except PoolTimeout:
+                raise  # no connection came within the timeout: trying again would double it
+            except psycopg.OperationalError as error:
+                sql.log.info("a read failed (%s): testing the pool, then reading again", error)
+            await self._pool.check()
+            return await self._fetch_on_any_connection(statement, parameters)
+
+    async def _fetch_on_any_connection(self, statement: str, parameters) -> list[tuple]:
+        async with self._pool.connection() as db:
+            cursor = await db.execute(statement, parameters)
+            return await cursor.fetchall()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        """One write transaction on a pooled connection: committed when the block ends,
+        rolled back when it raises. A dropped connection makes the pool test the others."""
+        with sql.unavailable_on(*UNAVAILABLE):
+            try:
+                async with self._pool.connection() as db, db.transaction():
+                    yield db
+            except PoolTimeout:
+                raise
+            except psycopg.OperationalError:
+                await self._pool.check()
+                raise
+
+    async def _has_table(self, db: psycopg.AsyncConnection, name: str) -> bool:
+        return await fetch_value(db, sql.POSTGRESQL_TABLES, (name,))
+
+    async def _bulk_insert(self, db: psycopg.AsyncConnection, rows: Iterator[tuple]) -> None:
+        async with db.cursor() as cursor, cursor.copy(sql.POSTGRESQL_BULK_COPY) as copy:
+            for row in rows:
+                await copy.write_row(row)
+
+    async def _after_load(self, db: psycopg.AsyncConnection) -> tuple[str, ...]:
+        await db.execute(sql.POSTGRESQL_BUILD_MEMORY)
+        await db.execute(sql.POSTGRESQL_TRIGRAM_EXTENSION)
+        schema = await fetch_value(db, sql.POSTGRESQL_TRIGRAM_SCHEMA)
+        return tuple(
+            statement.format(trigram_ops=f"{schema}.gin_trgm_ops") for statement in SQL.after_load
+        )

@@ -1,9 +1,9 @@
 """The SQLite store, synchronous (``sqlite3``): what the Flask app calls.
 
-``sqlite_store_async.py`` is its twin for Sanic (``aiosqlite``). One connection per process,
+``sqlite_async.py`` is its twin for Sanic (the same driver). One connection per process,
 behind a lock: SQLite runs one writer at a time anyway, and every worker process (gunicorn's
 or Sanic's) opens its own connection to the same file, so each sees the others' writes at
-once. The SQL and the row mapping are in ``shared/sql.py``.
+once. The SQL and the row mapping are in ``sql.py``.
 """
 
 import os
@@ -12,13 +12,13 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from shared.model import Package
 from shared.settings import Settings
 from shared.stores import sql
 from shared.stores.sql import SQLITE_SQL as SQL
-from shared.stores.sql import SqlStore, fetch_value
+from shared.stores.sql import SqlStore
 
 
 def sqlite_path(database_url: str) -> str:
@@ -54,15 +54,20 @@ def sqlite_path(database_url: str) -> str:
     )
 
 
-def connect(settings: Settings) -> sqlite3.Connection:
+def sqlite_url(path: os.PathLike | str) -> str:
+    """The URL of a SQLite file, the inverse of ``sqlite_path``: four slashes for ``/srv/x.db``."""
+    return "sqlite:///" + quote(os.fspath(path))
+
+
+def connect(settings: Settings, busy_timeout: float | None = None) -> sqlite3.Connection:
     """``isolation_level=None``: the store writes BEGIN and COMMIT itself.
 
-    ``timeout`` is SQLite's busy timeout: how long a statement waits for another process's
-    write lock before it fails (and the request answers 503).
+    The busy timeout (``PYADAY_POOL_TIMEOUT`` unless given) is how long a statement waits for
+    another process's write lock before it fails (and the request answers 503).
     """
     return sqlite3.connect(
         sqlite_path(settings.database_url),
-        timeout=settings.pool_timeout,
+        timeout=settings.pool_timeout if busy_timeout is None else busy_timeout,
         isolation_level=None,
         check_same_thread=False,  # Flask's threaded servers: the lock below serializes use
     )
@@ -90,8 +95,6 @@ def enable_wal(settings: Settings) -> None:
 class SqliteStore(SqlStore):
     kind = "sqlite"
     statements = SQL
-    begin_read = sql.SQLITE_BEGIN_READ
-    begin_write = sql.SQLITE_BEGIN_WRITE
     duplicate_key = sqlite3.IntegrityError
 
     def __init__(self, settings: Settings) -> None:
@@ -100,14 +103,16 @@ class SqliteStore(SqlStore):
         self._connection: sqlite3.Connection | None = None
 
     def open(self, seed: Iterable[Package] = ()) -> None:
-        """Connect, create the table if needed, and seed it if it is empty."""
-        with sql.unavailable_on(sqlite3.OperationalError):
-            enable_wal(self._settings)
-            self._connection = connect(self._settings)
-        with self._transaction(sql.SQLITE_BEGIN_WRITE) as db:
-            db.execute(SQL.create_table)
-            if fetch_value(db, SQL.count) == 0:
-                db.executemany(SQL.insert, map(sql.row_parameters, seed))
+        """Connect, then create or upgrade the schema and seed an empty catalogue."""
+        try:
+            with sql.unavailable_on(sqlite3.OperationalError):
+                enable_wal(self._settings)
+                self._connection = connect(self._settings)
+            with self._transaction() as db:
+                self._prepare(db, seed)
+        except BaseException:
+            self.close()  # a worker that cannot start leaves nothing open behind
+            raise
 
     def close(self) -> None:
         # Forget the connection first, so that a second close() does nothing (as in the twin).
@@ -115,16 +120,18 @@ class SqliteStore(SqlStore):
         if connection is not None:
             connection.close()
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
-        """One transaction: committed when the block ends, rolled back when it raises.
+    def _fetch_all(self, statement: str, parameters=()) -> list[tuple]:
+        """One read statement, outside any transaction: SQLite reads one snapshot for it."""
+        with self._lock, sql.unavailable_on(sqlite3.OperationalError):
+            return self._connection.execute(statement, parameters).fetchall()
 
-        Reads take one too, so a count and the page after it agree.
-        """
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed when the block ends, rolled back when it raises."""
         with self._lock, sql.unavailable_on(sqlite3.OperationalError):
             db = self._connection
             try:
-                db.execute(begin)
+                db.execute(sql.SQLITE_BEGIN_WRITE)
                 yield db
                 db.commit()
             except BaseException:
@@ -132,3 +139,12 @@ class SqliteStore(SqlStore):
                 # must not find this one open. ROLLBACK without a transaction does nothing.
                 db.rollback()
                 raise
+
+    def _has_table(self, db: sqlite3.Connection, name: str) -> bool:
+        return sql.fetch_one(db, sql.SQLITE_TABLES, (name,)) is not None
+
+    def _bulk_insert(self, db: sqlite3.Connection, rows: Iterator[tuple]) -> None:
+        db.executemany(sql.SQLITE_BULK_INSERT, rows)
+
+    def _after_load(self, db: sqlite3.Connection) -> tuple[str, ...]:
+        return SQL.after_load

@@ -1,0 +1,153 @@
+"""The loop guard: the Sanic app under asyncio's debug mode, failing any request that blocked
+its event loop for more than 10 ms, and naming the handler that did.
+
+asyncio's debug mode times every callback the loop runs (a task runs as one callback from one
+real suspension to the next) and logs ``Executing <...> took 0.050 seconds`` for each one that
+took ``slow_callback_duration`` or longer. ``LoopGuardedSanicClient`` catches those log
+records during each request and turns them into a failure.
+
+sanic-testing's client cannot be guarded: it starts the whole app (listeners, router) around
+every request, in the same callback as the request, so every request would count as slow.
+This client starts the app once, through the ASGI lifespan protocol as an ASGI server does,
+and sends each request through httpx's ASGI transport: a callback then holds the request's
+own work only.
+
+Two things the loop did not do are not held against a handler:
+
+- The garbage collector is off during each request: a full collection walks the whole heap of
+  the test process (pytest's, mostly), and took up to 58 ms inside requests that were
+  otherwise at most 4 ms. It runs between requests instead.
+- asyncio times callbacks in wall time. On a machine shared with other work (two cores, other
+  test suites), a callback that computes for 4 ms can wait longer than that for a CPU. Linux
+  counts that wait for each thread (its run-queue delay, ``/proc/thread-self/schedstat``); a
+  slow callback counts as blocking only when it stays over the threshold with the request's
+  run-queue delay taken off. A blocking call (a sleep, IO, a lock) waits without being
+  runnable, so it still counts in full.
+"""
+
+import asyncio
+import gc
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sanic import Sanic
+from sanic.asgi import Lifespan
+from werkzeug.datastructures import Headers
+
+from tests.clients import ApiClient, ApiResponse
+
+SLOW_CALLBACK_SECONDS = 0.010
+ASYNCIO_SLOW_CALLBACK = "Executing %s took %.3f seconds"
+SCHEDSTAT = Path("/proc/thread-self/schedstat")
+
+
+def run_queue_seconds() -> float:
+    """How long this thread has waited, runnable, for a CPU (0 where Linux does not say)."""
+    try:
+        return int(SCHEDSTAT.read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class LoopBlocked(AssertionError):
+    """A request's handler held the event loop longer than the guard allows."""
+
+
+class SlowCallbacks(logging.Handler):
+    """Collects asyncio's slow-callback warnings while installed."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[tuple[str, float]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == ASYNCIO_SLOW_CALLBACK:
+            callback, seconds = record.args
+            self.seen.append((callback, seconds))
+
+    @contextmanager
+    def installed(self):
+        asyncio_log = logging.getLogger("asyncio")
+        asyncio_log.addHandler(self)
+        try:
+            yield self.seen
+        finally:
+            asyncio_log.removeHandler(self)
+            self.seen = []
+
+
+@contextmanager
+def collector_paused():
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class LoopGuardedSanicClient(ApiClient):
+    framework = "sanic"
+
+    def __init__(self, app: Sanic):
+        super().__init__()
+        Sanic.test_mode = True  # several apps named "pyaday" in one process, as in tests
+        app.config.TOUCHUP = False
+        self.app = app
+        self.handlers: list[str] = []  # the handler each request reached, if any
+        app.on_request(self._note_handler)
+        self.runner = asyncio.Runner(debug=True)
+        self.runner.get_loop().slow_callback_duration = SLOW_CALLBACK_SECONDS
+        self.slow_callbacks = SlowCallbacks()
+        self.lifespan = self.runner.run(self._start())
+        transport = httpx.ASGITransport(app=app)
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://pyaday.test")
+
+    def request(self, method, path, *, headers=None, content=None):
+        self.handlers.clear()
+        waited = run_queue_seconds()
+        with self.slow_callbacks.installed() as slow, collector_paused():
+            call = self.http.request(method, path, headers=headers, content=content)
+            response = self.runner.run(call)
+            waited = run_queue_seconds() - waited
+        blocking = [(c, s) for c, s in slow if s - waited >= SLOW_CALLBACK_SECONDS]
+        if blocking:
+            handler = ", ".join(self.handlers) or "no handler (routing or an error page)"
+            blocked = "; ".join(
+                f"{seconds * 1000:.0f} ms in {callback}" for callback, seconds in blocking
+            )
+            raise LoopBlocked(
+                f"{method} {path}: {handler} blocked the event loop: {blocked}"
+                f" (of which {waited * 1000:.0f} ms waiting for a CPU)"
+            )
+        return ApiResponse(
+            response.status_code, Headers(response.headers.multi_items()), response.content
+        )
+
+    def close(self) -> None:
+        self.runner.run(self._stop())
+        self.runner.run(self.http.aclose())
+        self.runner.close()
+
+    async def _note_handler(self, request) -> None:
+        route = request.route
+        self.handlers.append(route.handler.__name__ if route else "no route")
+
+    async def _start(self):
+        """The ASGI lifespan startup: Sanic runs its server-start listeners (the store opens)."""
+        self.app.asgi = True
+        inbox, outbox = asyncio.Queue(), asyncio.Queue()
+        lifespan = Lifespan(self.app, {"type": "lifespan"}, inbox.get, outbox.put)
+        task = asyncio.get_running_loop().create_task(lifespan())
+        await inbox.put({"type": "lifespan.startup"})
+        answer = await outbox.get()
+        if answer["type"] != "lifespan.startup.complete":
+            raise RuntimeError(f"the app did not start: {answer.get('message')}")
+        return task, inbox, outbox
+
+    async def _stop(self) -> None:
+        task, inbox, outbox = self.lifespan
+        await inbox.put({"type": "lifespan.shutdown"})
+        await outbox.get()
+        await task
