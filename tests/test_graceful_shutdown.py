@@ -116,9 +116,8 @@ async def terminate_under_load(host: str, port: int, process: subprocess.Popen) 
 
 @pytest.mark.parametrize("served_by", ["flask", "sanic"])
 def test_sigterm_with_100_requests_in_flight_loses_none(served_by, tmp_path):
-    database = tmp_path / "pyaday.db"
     env = {
-        "PYADAY_DATABASE_URL": sqlite_url(database),
+        "PYADAY_DATABASE_URL": sqlite_url(tmp_path / "pyaday.db"),
         "PYADAY_GRACEFUL_TIMEOUT": str(GRACEFUL_TIMEOUT),
     }
     with running_server(served_by, tmp_path / "server.log", env=env, workers=2) as server:
@@ -142,4 +141,5 @@ def test_sigterm_with_100_requests_in_flight_loses_none(served_by, tmp_path):
     assert set(shutdown.newcomers) <= {"served", "refused"}, shutdown.newcomers
     assert server.process.returncode == 0, log
     assert shutdown.exited_in < GRACEFUL_TIMEOUT, log
-    assert not database.with_name("pyaday.db-wal").exists(), f"a store was not closed\n{log}"
+    # That the store closes is tests/test_launch.py's check (one worker): with two, both may
+    # close at the same moment, and then neither gets the lock SQLite needs to remove its WAL.
