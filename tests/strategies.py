@@ -6,7 +6,14 @@ import string
 from hypothesis import strategies as st
 
 from shared.catalogue import seed_packages
-from shared.model import MAX_KEYWORD_LENGTH, MAX_KEYWORDS, MAX_SUMMARY_LENGTH, package_from_body
+from shared.model import (
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    MAX_NAME_LENGTH,
+    MAX_SUMMARY_LENGTH,
+    MAX_VERSION_LENGTH,
+    package_from_body,
+)
 
 # Any Unicode text that JSON and UTF-8 can carry: no lone surrogates (Cs), no NUL.
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -25,6 +32,36 @@ versions = st.builds(
     st.sampled_from(["", "1!"]),
     releases,
     st.sampled_from(["", "a1", "b2", "rc3", ".post1", ".dev4", "+local.7"]),
+)
+
+
+def of_lengths(low: int, high: int, build) -> st.SearchStrategy[str]:
+    """``build(length)``: a strategy of values of exactly that length, for each in the range."""
+    return st.integers(low, high).flatmap(build)
+
+
+# Names and versions one character either side of the contract's limit, and at it: the edges the
+# contract fuzzing asks its format generators for (Hypothesis rarely draws such a length).
+ALPHANUMERIC = string.ascii_letters + string.digits
+names_at_the_limit = of_lengths(
+    MAX_NAME_LENGTH - 1,
+    MAX_NAME_LENGTH + 1,
+    lambda length: st.builds(
+        lambda first, middle, last: first + middle + last,
+        st.sampled_from(ALPHANUMERIC),
+        st.text(ALPHANUMERIC + "._-", min_size=length - 2, max_size=length - 2),
+        st.sampled_from(ALPHANUMERIC),
+    ),
+)
+versions_at_the_limit = of_lengths(
+    MAX_VERSION_LENGTH - 1,
+    MAX_VERSION_LENGTH + 1,
+    # Release segments of one digit each ("1.0.4..."), after a first one of one or two digits.
+    lambda length: st.builds(
+        lambda first, rest: first + "".join(f".{digit}" for digit in rest),
+        st.text(string.digits, min_size=2 - length % 2, max_size=2 - length % 2),
+        st.lists(st.integers(0, 9), min_size=(length - 1) // 2, max_size=(length - 1) // 2),
+    ),
 )
 specifiers = st.sampled_from([">=3.8", ">=3.9,<4", "~=3.10", "==3.11.*", "!=3.12.0", ">3.7"])
 http_urls = st.builds(
