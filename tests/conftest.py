@@ -28,7 +28,8 @@ from shared.stores.sqlite import sqlite_url
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
 from tests.loop_guard import LoopGuardedSanicClient
-from tests.postgres import start_throwaway_postgres, why_unavailable
+from tests.once import WORKER_INPUT_KEY, SessionFolder
+from tests.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
 STORES = ("memory", "sqlite", "postgresql")
@@ -85,6 +86,21 @@ def pytest_configure(config):
         sanic_client = LoopGuardedSanicClient
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controlling process: hand each worker the session's folder."""
+    node.workerinput[WORKER_INPUT_KEY] = str(SessionFolder.for_config(node.config).path)
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
+        SessionFolder.for_config(config).finish({"postgres": remove_postgres})
+
+
+def remove_postgres(description: dict) -> None:
+    ThrowawayPostgres(Path(description["folder"])).remove()
+
+
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
     factory = metafunc.config.getoption("--app")
@@ -109,14 +125,20 @@ def backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_server():
-    """One throwaway PostgreSQL server for the session, started on first use."""
+def session_folder(pytestconfig) -> SessionFolder:
+    return SessionFolder.for_config(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(session_folder):
+    """One throwaway PostgreSQL server for the session (all workers), started on first use."""
     reason = why_unavailable()
     if reason:
         pytest.skip(reason)
-    server = start_throwaway_postgres()
-    yield server
-    server.remove()
+    started = session_folder.once(
+        "postgres", lambda: {"folder": str(start_throwaway_postgres().folder)}
+    )
+    return ThrowawayPostgres(Path(started["folder"]))
 
 
 @pytest.fixture(scope="session")
@@ -135,17 +157,18 @@ def package_index(request, tmp_path_factory):
         control.close()
 
 
-def seeded(settings: Settings) -> None:
+def seeded(settings: Settings) -> dict:
     """Open a store on an empty database once, so that it seeds it, and close it."""
     store = create_store(settings)
     store.open(seed_for(settings))
     store.close()
+    return {"database_url": settings.database_url}
 
 
 @pytest.fixture(scope="session")
-def seeded_sqlite_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "seeded.db"
-    seeded(Settings(database_url=sqlite_url(path)))
+def seeded_sqlite_file(session_folder) -> Path:
+    path = session_folder.path / "seeded.db"
+    session_folder.once("seeded-sqlite", lambda: seeded(Settings(database_url=sqlite_url(path))))
     return path
 
 
@@ -174,14 +197,21 @@ def pypi_size_file(config, scratch: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_postgres_schema(postgres_server) -> str:
-    name = postgres_server.create_schema()
-    seeded(Settings(database_url=postgres_server.url(name)))
-    return name
+def seeded_postgres_template(postgres_server, session_folder) -> str:
+    """A database holding the seed catalogue, that each test's database is copied from."""
+
+    def make() -> dict:
+        name = "seeded"
+        postgres_server.create_database(name)
+        seeded(Settings(database_url=postgres_server.url(database=name)))
+        postgres_server.make_template(name)
+        return {"name": name}
+
+    return session_folder.once("postgres-seeded", make)["name"]
 
 
 @pytest.fixture
-def database_url(backend, request, tmp_path) -> str:
+def database_url(backend, request) -> str:
     """A store of the kind under test, holding the seed catalogue.
 
     The apps seed an empty store when they open it; copying a store seeded once per session
@@ -191,24 +221,24 @@ def database_url(backend, request, tmp_path) -> str:
         # One store for the whole guarded run, as a live server's: the suite is live-safe.
         return request.getfixturevalue("pypi_size_sqlite_url")
     if backend == "sqlite":
-        path = tmp_path / "pyaday.db"
+        path = request.getfixturevalue("tmp_path") / "pyaday.db"
         shutil.copyfile(request.getfixturevalue("seeded_sqlite_file"), path)
         return sqlite_url(path)
     if backend == "postgresql":
-        seeded_schema = request.getfixturevalue("seeded_postgres_schema")
-        return request.getfixturevalue("postgres_schema")(seeded_schema)
+        template = request.getfixturevalue("seeded_postgres_template")
+        return request.getfixturevalue("postgres_database")(template)
     return "memory://"
 
 
 @pytest.fixture
-def empty_database_url(backend, request, tmp_path) -> str:
+def empty_database_url(backend, request) -> str:
     """A store of the kind under test with no table yet: the app creates and seeds it."""
-    return empty_store_url(backend, request, tmp_path)
+    return empty_store_url(backend, request)
 
 
-def empty_store_url(kind: str, request, tmp_path: Path) -> str:
+def empty_store_url(kind: str, request) -> str:
     if kind == "sqlite":
-        return sqlite_url(tmp_path / "empty.db")
+        return sqlite_url(request.getfixturevalue("tmp_path") / "empty.db")
     if kind == "postgresql":
         return request.getfixturevalue("postgres_schema")()
     return "memory://"
@@ -216,19 +246,33 @@ def empty_store_url(kind: str, request, tmp_path: Path) -> str:
 
 @pytest.fixture
 def postgres_schema(postgres_server):
-    """Makes fresh schemas (a copy of another one's table, or empty), dropped after the test.
+    """Makes fresh, empty schemas, dropped after the test.
 
     A schema per test isolates tests as a database per test would, ten times faster.
     """
     names = []
 
-    def create(copy_of: str | None = None) -> str:
-        names.append(postgres_server.create_schema(copy_of))
+    def create() -> str:
+        names.append(postgres_server.create_schema())
         return postgres_server.url(names[-1])
 
     yield create
     for name in names:
         postgres_server.drop_schema(name)
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """Makes fresh databases, each a copy of a template database, dropped after the test."""
+    names = []
+
+    def create(template: str) -> str:
+        names.append(postgres_server.copy_database(template))
+        return postgres_server.url(database=names[-1])
+
+    yield create
+    for name in names:
+        postgres_server.drop_database(name)
 
 
 @pytest.fixture

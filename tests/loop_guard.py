@@ -8,9 +8,10 @@ records during each request and turns them into a failure.
 
 sanic-testing's client cannot be guarded: it starts the whole app (listeners, router) around
 every request, in the same callback as the request, so every request would count as slow.
-This client starts the app once, through the ASGI lifespan protocol as an ASGI server does,
-and sends each request through httpx's ASGI transport: a callback then holds the request's
-own work only.
+The API suite's Sanic adapter (``tests/clients.py``) starts the app once, through the ASGI
+lifespan protocol as an ASGI server does, and sends each request through httpx's ASGI
+transport: a callback then holds the request's own work only. This client is that adapter,
+on an event loop in debug mode, with the app started before the first request is timed.
 
 Two things the loop did not do are not held against a handler:
 
@@ -31,12 +32,9 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from sanic import Sanic
-from sanic.asgi import Lifespan
-from werkzeug.datastructures import Headers
 
-from tests.clients import ApiClient, ApiResponse
+from tests.clients import SanicClient
 
 SLOW_CALLBACK_SECONDS = 0.010
 ASYNCIO_SLOW_CALLBACK = "Executing %s took %.3f seconds"
@@ -87,29 +85,20 @@ def collector_paused():
         gc.enable()
 
 
-class LoopGuardedSanicClient(ApiClient):
-    framework = "sanic"
-
+class LoopGuardedSanicClient(SanicClient):
     def __init__(self, app: Sanic):
-        super().__init__()
-        Sanic.test_mode = True  # several apps named "pyaday" in one process, as in tests
-        app.config.TOUCHUP = False
-        self.app = app
+        super().__init__(app, runner=asyncio.Runner(debug=True))
         self.handlers: list[str] = []  # the handler each request reached, if any
         app.on_request(self._note_handler)
-        self.runner = asyncio.Runner(debug=True)
         self.runner.get_loop().slow_callback_duration = SLOW_CALLBACK_SECONDS
         self.slow_callbacks = SlowCallbacks()
-        self.lifespan = self.runner.run(self._start())
-        transport = httpx.ASGITransport(app=app)
-        self.http = httpx.AsyncClient(transport=transport, base_url="http://pyaday.test")
+        self.start()  # now, not within the first request's time
 
     def request(self, method, path, *, headers=None, content=None):
         self.handlers.clear()
         waited = run_queue_seconds()
         with self.slow_callbacks.installed() as slow, collector_paused():
-            call = self.http.request(method, path, headers=headers, content=content)
-            response = self.runner.run(call)
+            response = super().request(method, path, headers=headers, content=content)
             waited = run_queue_seconds() - waited
         blocking = [(c, s) for c, s in slow if s - waited >= SLOW_CALLBACK_SECONDS]
         if blocking:
@@ -121,33 +110,8 @@ class LoopGuardedSanicClient(ApiClient):
                 f"{method} {path}: {handler} blocked the event loop: {blocked}"
                 f" (of which {waited * 1000:.0f} ms waiting for a CPU)"
             )
-        return ApiResponse(
-            response.status_code, Headers(response.headers.multi_items()), response.content
-        )
-
-    def close(self) -> None:
-        self.runner.run(self._stop())
-        self.runner.run(self.http.aclose())
-        self.runner.close()
+        return response
 
     async def _note_handler(self, request) -> None:
         route = request.route
         self.handlers.append(route.handler.__name__ if route else "no route")
-
-    async def _start(self):
-        """The ASGI lifespan startup: Sanic runs its server-start listeners (the store opens)."""
-        self.app.asgi = True
-        inbox, outbox = asyncio.Queue(), asyncio.Queue()
-        lifespan = Lifespan(self.app, {"type": "lifespan"}, inbox.get, outbox.put)
-        task = asyncio.get_running_loop().create_task(lifespan())
-        await inbox.put({"type": "lifespan.startup"})
-        answer = await outbox.get()
-        if answer["type"] != "lifespan.startup.complete":
-            raise RuntimeError(f"the app did not start: {answer.get('message')}")
-        return task, inbox, outbox
-
-    async def _stop(self) -> None:
-        task, inbox, outbox = self.lifespan
-        await inbox.put({"type": "lifespan.shutdown"})
-        await outbox.get()
-        await task

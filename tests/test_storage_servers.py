@@ -15,6 +15,7 @@ import pytest
 from benchmarks.servers import running_server
 from tests.clients import CURATOR_TOKEN
 from tests.conftest import empty_store_url
+from tests.postgres import start_throwaway_postgres, why_unavailable
 
 SEED_TOTAL = 5000
 POOL_TIMEOUT = 1.0  # the fault test's: seconds a request waits for the store before its 503
@@ -25,9 +26,9 @@ each_sql_store = pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 
 
 @pytest.fixture
-def store_url(kind, request, tmp_path):
+def store_url(kind, request):
     """An empty store of that kind: the app creates its table and seeds it at start-up."""
-    return empty_store_url(kind, request, tmp_path)
+    return empty_store_url(kind, request)
 
 
 @contextmanager
@@ -120,10 +121,22 @@ def test_data_survives_a_restart(served_by, store_url, tmp_path):
         assert total(client) == SEED_TOTAL + 1  # seeded once, not again
 
 
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL server of the test's own: the session's is shared with other tests (other
+    workers' too), which must not see it stop."""
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = start_throwaway_postgres()
+    yield server
+    server.remove()
+
+
 @each_framework
-def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, request):
-    postgres = request.getfixturevalue("postgres_server")
-    store_url = request.getfixturevalue("postgres_schema")()
+def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, own_postgres):
+    postgres = own_postgres
+    store_url = postgres.url(postgres.create_schema())
     with serve(served_by, store_url, tmp_path, workers=1, pool_timeout=str(POOL_TIMEOUT)) as client:
         assert client.get("/packages").status_code == 200
         postgres.stop()
