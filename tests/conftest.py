@@ -101,6 +101,14 @@ def remove_postgres(description: dict) -> None:
     ThrowawayPostgres(Path(description["folder"])).remove()
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """pytest-randomly's seed, at the end beside any failure (``-q`` hides the header that
+    shows it): the same seed gives the same order, to replay a test that another one broke."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(f"random test order: replay it with --randomly-seed={seed}")
+
+
 def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
     factory = metafunc.config.getoption("--app")

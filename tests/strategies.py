@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from shared.catalogue import seed_packages
 from shared.model import (
+    MAX_DOWNLOAD_RANK,
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
     MAX_NAME_LENGTH,
@@ -80,7 +81,7 @@ bodies = st.fixed_dictionaries(
         "keywords": st.lists(
             text.filter(lambda value: len(value) <= MAX_KEYWORD_LENGTH), max_size=MAX_KEYWORDS
         ),
-        "download_rank": st.none() | st.integers(1, 2**63 - 1),
+        "download_rank": st.none() | st.integers(1, MAX_DOWNLOAD_RANK),
     },
 )
 packages = bodies.map(package_from_body)
