@@ -7,8 +7,8 @@ Several processes may share one server (pytest-xdist's workers): each names what
 after its process id.
 
 Each test works in a database or a schema of its own. An empty one is a schema (~10 ms to
-make). A seeded one is a database copied from a template database (~50 ms): copying the rows
-into a fresh schema would rebuild the trigram search index, ~200 ms for 5,000 packages.
+make). A seeded one is a database copied from a template database, file by file: copying the
+rows into a fresh schema would rebuild the trigram search index, ~200 ms for 5,000 packages.
 """
 
 import glob
@@ -17,6 +17,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from functools import cached_property
 from itertools import count
 from pathlib import Path
 from urllib.parse import quote
@@ -68,6 +69,7 @@ class ThrowawayPostgres:
         self.folder = folder or Path(tempfile.mkdtemp(prefix="pyaday-pg-"))
         self.data = self.folder / "data"
         self._numbers = count(1)
+        self._dropped: list[str] = []
         if folder is None and os.geteuid() == 0:
             shutil.chown(self.folder, SUPERUSER, SUPERUSER)
 
@@ -89,6 +91,8 @@ class ThrowawayPostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
+        if "_admin" in self.__dict__:
+            self._admin.close()
         try:
             self.stop()
         except RuntimeError:
@@ -109,12 +113,26 @@ class ThrowawayPostgres:
 
     def copy_database(self, template: str) -> str:
         """A fresh database holding a copy of ``template``'s files: tables, rows and indexes."""
+        for dropped in self._dropped:
+            self._admin.execute(f"DROP DATABASE IF EXISTS {dropped} WITH (FORCE)")
+        self._dropped.clear()
         name = self._new_name()
-        self._execute_in("postgres", f"CREATE DATABASE {name} TEMPLATE {template}")
+        # PostgreSQL 15 and later copy through the WAL by default; copying the files of a
+        # small template is faster (13 ms on tmpfs, where the WAL takes 16).
+        strategy = " STRATEGY FILE_COPY" if self._admin.info.server_version >= 150000 else ""
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
         return name
 
     def drop_database(self, name: str) -> None:
-        self._execute_in("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        """Drop ``name`` at this process's next copy, or with the server: a backend exits a
+        moment after its client closes, and a DROP that still finds one waits 100 ms."""
+        self._dropped.append(name)
+
+    @cached_property
+    def _admin(self) -> psycopg.Connection:
+        """One connection for this process's CREATE and DROP DATABASE: each new connection
+        costs the server a process (~3 ms)."""
+        return psycopg.connect(self.url(database="postgres"), autocommit=True)
 
     def url(self, schema: str | None = None, database: str = DATABASE) -> str:
         """Where to connect; with ``schema``, a connection whose tables live in that schema."""
