@@ -39,6 +39,10 @@ def handle_framework_error(error: HTTPException):
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(error)
         return problem_response(method_not_allowed(request.method, allowed))
+    if error.code == 500:
+        # Werkzeug's own internal error (abort(500)): its cause goes to the log, as an
+        # unexpected error's does.
+        log.error("error on %s %s", request.method, request.target.path, exc_info=error)
     return problem_response(problem_for_status(error.code))
 
 

@@ -45,6 +45,10 @@ async def handle_framework_error(request: Request, error: SanicException):
         return problem_response(request, method_not_allowed(request.method, allowed))
     if isinstance(error, PayloadTooLarge) and not request.head:
         return problem_response(request, oversized_head(request))
+    if error.status_code == 500:
+        # Sanic's own internal error (a handler that returns no HTTPResponse): its cause goes
+        # to the log, as an unexpected error's does.
+        log.error("error on %s %s", request.method, request.target.path, exc_info=error)
     return problem_response(request, problem_for_status(error.status_code))
 
 

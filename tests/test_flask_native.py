@@ -6,6 +6,7 @@ Twin of ``test_sanic_native.py``: read the two side by side to see how testing c
 import json
 
 import pytest
+from flask import abort
 
 from flask_app import create_app
 from shared.codec import CODECS
@@ -77,6 +78,17 @@ def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
     assert client.get("/rand").status_code == 500
     assert "client text\\n[1999-12-31" in caplog.text
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
+def test_the_frameworks_own_500_is_logged_not_shown(app, client, caplog):
+    def broken():
+        abort(500, "the disk is full")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert b"disk" not in response.data
+    assert "the disk is full" in caplog.text
 
 
 class SpacedCodec:

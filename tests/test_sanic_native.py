@@ -90,6 +90,17 @@ async def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
 
 
+async def test_the_frameworks_own_500_is_logged_not_shown(app, client, caplog):
+    @app.get("/broken")
+    async def broken(request):
+        return {"a": "dict"}  # Flask would jsonify it; Sanic needs an HTTPResponse
+
+    _request, response = await client.get("/broken")
+    assert response.status == 500
+    assert b"Invalid response type" not in response.content
+    assert "Invalid response type {'a': 'dict'} (need HTTPResponse)" in caplog.text
+
+
 def test_the_sync_test_client_runs_a_real_server(app):
     """sanic-testing's ``app.test_client`` starts a real server for each request: slower."""
     # sanic-testing 24.6 still uses a listener signature Sanic 25 deprecates; Sanic installs
