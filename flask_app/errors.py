@@ -32,6 +32,7 @@ def handle_problem(problem: Problem):
     return problem_response(problem)
 
 
+# region: framework-errors
 def handle_framework_error(error: HTTPException):
     if isinstance(error, NotFound) and request.target.problem is not None:
         # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
@@ -46,18 +47,29 @@ def handle_framework_error(error: HTTPException):
     return problem_response(problem_for_status(error.code))
 
 
+# endregion
+
+
 def handle_unexpected_error(error: Exception):
     # The traceback goes to the log, never to the client.
     log.exception("unhandled error on %s %s", request.method, request.target.path)
     return problem_response(InternalError())
 
 
+# region: register-error-handlers
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_framework_error)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
+# endregion
+
+
+# region: allowed-methods
 def allowed_methods(error: MethodNotAllowed) -> list[str]:
     """Werkzeug's MethodNotAllowed carries the methods of the route that matched the path."""
     return error.valid_methods or []
+
+
+# endregion

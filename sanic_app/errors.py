@@ -36,6 +36,7 @@ async def handle_problem(request: Request, problem: Problem):
     return problem_response(request, problem)
 
 
+# region: framework-errors
 async def handle_framework_error(request: Request, error: SanicException):
     if isinstance(error, NotFound) and request.target.problem is not None:
         # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
@@ -52,18 +53,26 @@ async def handle_framework_error(request: Request, error: SanicException):
     return problem_response(request, problem_for_status(error.status_code))
 
 
+# endregion
+
+
 async def handle_unexpected_error(request: Request, error: Exception):
     # The traceback goes to the log, never to the client.
     log.exception("unhandled error on %s %s", request.method, request.target.path)
     return problem_response(request, InternalError())
 
 
+# region: register-error-handlers
 def register_error_handlers(app: Sanic) -> None:
     app.error_handler.add(Problem, handle_problem)
     app.error_handler.add(SanicException, handle_framework_error)
     app.error_handler.add(Exception, handle_unexpected_error)
 
 
+# endregion
+
+
+# region: allowed-methods
 def allowed_methods(app: Sanic, path: str) -> list[str]:
     """Ask the router for each method: MethodNotAllowed.allowed_methods can be None in Sanic."""
     allowed = []
@@ -74,6 +83,9 @@ def allowed_methods(app: Sanic, path: str) -> list[str]:
             continue
         allowed.append(method)
     return allowed
+
+
+# endregion
 
 
 def oversized_head(request: Request) -> Problem:

@@ -17,6 +17,7 @@ CURATOR = {"Authorization": f"Bearer {TOKEN}"}
 NEW_PACKAGE = {"name": "Native_Pkg", "version": "1.0", "summary": "made by a native test"}
 
 
+# region: fixtures
 @pytest.fixture
 def app():
     return create_app(Settings(curator_tokens=(TOKEN,)))
@@ -27,12 +28,16 @@ def client(app):
     return app.test_client()
 
 
+# endregion
+
+
 def test_index_names_the_framework(client):
     response = client.get("/")
     assert response.status_code == 200
     assert response.json == {"app": "pyaday", "framework": "flask", "version": "1.0.0"}
 
 
+# region: a-test
 def test_create_then_read_back(client):
     created = client.post("/packages", json=NEW_PACKAGE, headers=CURATOR)
     assert created.status_code == 201
@@ -42,6 +47,9 @@ def test_create_then_read_back(client):
     assert response.status_code == 200
     assert response.headers["ETag"] == created.headers["ETag"]
     assert response.json["summary"] == NEW_PACKAGE["summary"]
+
+
+# endregion
 
 
 def test_errors_are_problem_details(client):

@@ -19,7 +19,7 @@ from learn.regions import RegionError, parse_regions, strip_markers
 from learn.twins import PROJECT_ROOT, twins
 
 # What the guide and the diff page read: copied into a scratch tree to break things in.
-SOURCES = ("docs", "flask_app", "sanic_app", "shared/stores", "tests", "examples")
+SOURCES = ("docs", "flask_app", "sanic_app", "shared", "tests", "examples")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ CURATOR = {"Authorization": f"Bearer {TOKEN}"}
 NEW_PACKAGE = {"name": "Native_Pkg", "version": "1.0", "summary": "made by a native test"}
 
 
+# region: fixtures
 @pytest.fixture
 def app():
     return create_app(Settings(curator_tokens=(TOKEN,)))
@@ -33,12 +34,16 @@ def client(app):
     return app.asgi_client
 
 
+# endregion
+
+
 async def test_index_names_the_framework(client):
     _request, response = await client.get("/")
     assert response.status == 200
     assert response.json == {"app": "pyaday", "framework": "sanic", "version": "1.0.0"}
 
 
+# region: a-test
 async def test_create_then_read_back(client):
     _request, created = await client.post("/packages", json=NEW_PACKAGE, headers=CURATOR)
     assert created.status == 201
@@ -48,6 +53,9 @@ async def test_create_then_read_back(client):
     assert response.status == 200
     assert response.headers["ETag"] == created.headers["ETag"]
     assert response.json["summary"] == NEW_PACKAGE["summary"]
+
+
+# endregion
 
 
 async def test_errors_are_problem_details(client):
