@@ -5,8 +5,9 @@ Twin of ``test_flask_native.py``. What changes:
 - ``app.asgi_client`` is awaited, and answers a ``(request, response)`` pair;
   the response has ``status`` where Flask's has ``status_code``.
 - Tests are ``async def`` and run under pytest-asyncio (``asyncio_mode = "auto"``).
-- The talk used pytest-sanic; it has been broken since Sanic 21.9 and is unmaintained.
-  sanic-testing replaces it (the README maps the old fixtures to the new clients).
+- The talk used pytest-sanic, unmaintained; its last release fails with every Sanic measured
+  from 21.9 on. sanic-testing replaces it (step 12 of docs/migration.md gives the versions
+  measured and maps the old fixtures to the new clients).
 """
 
 import json
