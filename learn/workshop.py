@@ -129,14 +129,17 @@ def rows_of(report: dict) -> list[Row]:
 
 
 def first_failure(tests: dict[str, dict], served: set[str]) -> str:
-    """A failing test, preferably one that sent requests only to routes the app serves (the
-    others fail because a route is not converted yet), with the reason it failed."""
-    failed = [(nodeid, test) for nodeid, test in tests.items() if test["outcome"] == "failed"]
-    failed.sort(key=lambda item: not set(item[1]["routes"]) <= served)
+    """Why the route is not done: its first failing test that sent requests only to routes the
+    app serves, and the reason; else which routes its failing tests wait for."""
+    failed = {nodeid: test for nodeid, test in tests.items() if test["outcome"] == "failed"}
+    for nodeid, test in failed.items():
+        if set(test["routes"]) <= served:
+            return f"{nodeid}\n    {test['failure']}"
     if not failed:
         return ""
-    nodeid, test = failed[0]
-    return f"{nodeid}\n    {test['failure']}"
+    waiting = sorted({route for test in failed.values() for route in test["routes"]} - served)
+    count = f"{len(failed)} failing test{'s' if len(failed) > 1 else ''}"
+    return f"{count} also need routes not served yet: {', '.join(waiting)}"
 
 
 def table(rows: list[Row]) -> str:
@@ -159,7 +162,7 @@ def check(spec: str, tests: list[str]) -> int:
     print(f"{spec}: a {result.framework.title()} app\n\n{table(result.rows)}\n")
     failing = [row for row in result.rows if row.served_by == "sanic" and row.failure]
     if failing:
-        print("Why, for each route Sanic serves: its first failing test")
+        print("Why, for each route Sanic serves and fails: its first failing test, and why")
         for row in failing:
             print(f"  {row.route}: {row.failure}")
         print(f"Run one with its traceback: .venv/bin/pytest --app={spec} '<test>'\n")
