@@ -81,6 +81,7 @@ bodies = st.fixed_dictionaries(
         "keywords": st.lists(
             text.filter(lambda value: len(value) <= MAX_KEYWORD_LENGTH), max_size=MAX_KEYWORDS
         ),
+        # Up to the largest rank a JSON number holds exactly (a larger one is refused: 422).
         "download_rank": st.none() | st.integers(1, MAX_DOWNLOAD_RANK),
     },
 )
