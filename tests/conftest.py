@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import os
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from shared.stores import create_store
 from shared.stores.sqlite import sqlite_url
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
+from tests.live import SERVED_BY, LiveServers
 from tests.loop_guard import LoopGuardedSanicClient
 from tests.once import WORKER_INPUT_KEY, SessionFolder
 from tests.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
@@ -113,17 +115,70 @@ def pytest_generate_tests(metafunc):
     live = metafunc.config.getoption("--live")
     factory = metafunc.config.getoption("--app")
     guarded = metafunc.config.getoption("--loop-guard")
+    if not (live or factory or guarded):
+        parametrize_the_whole_suite(metafunc)
+        return
     if "framework" in metafunc.fixturenames:
-        frameworks = ["live"] if live else ["app"] if factory else ["sanic"] if guarded else None
-        metafunc.parametrize("framework", frameworks or FRAMEWORKS)
+        metafunc.parametrize("framework", ["live"] if live else ["app"] if factory else ["sanic"])
     # A live server brings its own store, and a workshop app is graded on the memory store.
-    if "backend" in metafunc.fixturenames and not (live or factory):
-        metafunc.parametrize("backend", [guarded] if guarded else STORES)
+    if "backend" in metafunc.fixturenames and guarded:
+        metafunc.parametrize("backend", [guarded])
+
+
+def parametrize_the_whole_suite(metafunc) -> None:
+    """Each framework over each store (``flask-memory``...), and where a test can run over
+    real HTTP (it takes ``live_url``), against each production server too (``live-flask``,
+    ``live-sanic``, marked ``live``: ``tests/live.py``)."""
+    names = [n for n in ("framework", "backend", "live_server") if n in metafunc.fixturenames]
+    if "framework" not in names:
+        if "backend" in names:
+            metafunc.parametrize("backend", STORES)
+        return
+    stores = STORES if "backend" in names else (None,)
+    cases = [
+        pytest.param(
+            *values_of(names, framework, store, None), id="-".join(filter(None, (framework, store)))
+        )
+        for framework in FRAMEWORKS
+        for store in stores
+    ]
+    if "live_server" in names:
+        cases += [
+            pytest.param(
+                *values_of(names, "live", "memory", served_by),
+                id=f"live-{served_by}",
+                marks=pytest.mark.live,
+            )
+            for served_by in SERVED_BY
+        ]
+    metafunc.parametrize(names, cases)
+
+
+def values_of(names: list[str], framework: str, store, served_by) -> list:
+    given = {"framework": framework, "backend": store, "live_server": served_by}
+    return [given[name] for name in names]
 
 
 @pytest.fixture
-def live_url(request):
-    return request.config.getoption("--live")
+def live_server() -> str | None:
+    """Which production server a live test runs against (``SERVED_BY``), None in process;
+    ``pytest_generate_tests`` varies it."""
+    return None
+
+
+@pytest.fixture
+def live_url(request, live_server) -> str | None:
+    """The URL of the real server under test: ``--live``'s, or this process's server of
+    ``live_server``; None in process."""
+    if live_server is None:
+        return request.config.getoption("--live")
+    return request.getfixturevalue("live_servers").url(live_server)
+
+
+@pytest.fixture(scope="session")
+def live_servers(package_index, tmp_path_factory):
+    with ExitStack() as stack:
+        yield LiveServers(stack, package_index.url, tmp_path_factory.mktemp("live"))
 
 
 @pytest.fixture

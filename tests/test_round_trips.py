@@ -128,7 +128,7 @@ def database_log(backend, monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def traced_api(framework, database_log, settings, live_url):
+def traced_api(framework, database_log, settings):
     if framework == "live":
         pytest.skip("a live server's database is out of reach")
     client = make_client(framework, settings)
