@@ -103,6 +103,44 @@ def remove_postgres(description: dict) -> None:
     ThrowawayPostgres(Path(description["folder"])).remove()
 
 
+# Tests that take seconds each (real servers, a pytest or a browser of their own), the longest
+# first: pytest-xdist hands tests out in order, so these start at once, and no worker is left
+# with one of them while the others have finished.
+LONG_FIRST = [
+    "tests/test_loop_guard.py::test_the_api_suite_never_blocks_the_loop",
+    "tests/test_storage_servers.py",
+    "tests/test_bench_harness.py",
+    "tests/test_learn.py",
+    "tests/test_launch.py",
+    "tests/test_graceful_shutdown.py",
+    "tests/test_slow_clients.py",
+    "tests/test_hostile_corpus.py",
+    "tests/test_curator_tokens.py",
+    "examples/background_tasks/",
+    "examples/websockets_echo/",
+]
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, which it keeps within each part
+def pytest_collection_modifyitems(items):
+    """The long tests first; and the tests of an ``xdist_group`` (those that share a module's
+    server) in a row, where the first of them was, so that the server starts once."""
+    first_of_group = {}
+    for index, item in enumerate(items):
+        first_of_group.setdefault(group_of(item), index)
+
+    def order(item) -> tuple[int, int]:
+        starts = [i for i, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix)]
+        return (starts[0] if starts else len(LONG_FIRST), first_of_group[group_of(item)])
+
+    items.sort(key=order)  # stable: the random order stays within each place
+
+
+def group_of(item) -> str:
+    group = item.get_closest_marker("xdist_group")
+    return f"group:{group.args[0]}" if group else item.nodeid
+
+
 def pytest_terminal_summary(terminalreporter, config):
     """pytest-randomly's seed, at the end beside any failure (``-q`` hides the header that
     shows it): the same seed gives the same order, to replay a test that another one broke."""
@@ -121,7 +159,7 @@ def pytest_generate_tests(metafunc):
     if "framework" in metafunc.fixturenames:
         metafunc.parametrize("framework", ["live"] if live else ["app"] if factory else ["sanic"])
     # A live server brings its own store, and a workshop app is graded on the memory store.
-    if "backend" in metafunc.fixturenames and guarded:
+    if "backend" in metafunc.fixturenames and not (live or factory):
         metafunc.parametrize("backend", [guarded])
 
 
