@@ -24,9 +24,9 @@ def find(program: str) -> str | None:
     return shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
 
 
-def apt_get_install(package: str) -> None:
+def apt_get_install(*packages: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
     if subprocess.run(install, env=env, timeout=600, check=False).returncode:
         # A fresh container often has no package lists yet.
         subprocess.run(["apt-get", "update", "-qq"], env=env, timeout=600, check=False)

@@ -75,6 +75,13 @@ def pytest_addoption(parser):
         help="run the API suite on the Sanic app only, over STORE (memory, or sqlite at"
         f" {PYPI_SIZE:,} packages), failing any request that blocks the event loop over 10 ms",
     )
+    parser.addoption(
+        "--stores",
+        metavar="STORE,...",
+        default=",".join(STORES),
+        help="only these stores: the API suite's, and those of the tests that name their own"
+        " (make test-quick: memory)",
+    )
 
 
 # The adapter of the Sanic app: sanic-testing's, or under --loop-guard the guard's, for every
@@ -122,9 +129,11 @@ LONG_FIRST = [
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, which it keeps within each part
-def pytest_collection_modifyitems(items):
-    """The long tests first; and the tests of an ``xdist_group`` (those that share a module's
-    server) in a row, where the first of them was, so that the server starts once."""
+def pytest_collection_modifyitems(config, items):
+    """Only the ``--stores`` chosen; the long tests first; and the tests of an ``xdist_group``
+    (those that share a module's server) in a row, where the first of them was, so that the
+    server starts once."""
+    deselect_other_stores(config, items)
     first_of_group = {}
     for index, item in enumerate(items):
         first_of_group.setdefault(group_of(item), index)
@@ -134,6 +143,18 @@ def pytest_collection_modifyitems(items):
         return (starts[0] if starts else len(LONG_FIRST), first_of_group[group_of(item)])
 
     items.sort(key=order)  # stable: the random order stays within each place
+
+
+def deselect_other_stores(config, items) -> None:
+    """The tests that name their own store (a ``kind`` parameter) on a store not chosen."""
+    chosen = chosen_stores(config)
+    kept, other = [], []
+    for item in items:
+        kind = getattr(item, "callspec", None) and item.callspec.params.get("kind")
+        (other if kind in STORES and kind not in chosen else kept).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = kept
 
 
 def group_of(item) -> str:
@@ -168,11 +189,12 @@ def parametrize_the_whole_suite(metafunc) -> None:
     real HTTP (it takes ``live_url``), against each production server too (``live-flask``,
     ``live-sanic``, marked ``live``: ``tests/live.py``)."""
     names = [n for n in ("framework", "backend", "live_server") if n in metafunc.fixturenames]
+    chosen = chosen_stores(metafunc.config)
     if "framework" not in names:
         if "backend" in names:
-            metafunc.parametrize("backend", STORES)
+            metafunc.parametrize("backend", chosen)
         return
-    stores = STORES if "backend" in names else (None,)
+    stores = chosen if "backend" in names else (None,)
     cases = [
         pytest.param(
             *values_of(names, framework, store, None), id="-".join(filter(None, (framework, store)))
@@ -190,6 +212,14 @@ def parametrize_the_whole_suite(metafunc) -> None:
             for served_by in SERVED_BY
         ]
     metafunc.parametrize(names, cases)
+
+
+def chosen_stores(config) -> list[str]:
+    chosen = config.getoption("--stores").split(",")
+    unknown = set(chosen) - set(STORES)
+    if unknown:
+        raise pytest.UsageError(f"--stores: unknown {', '.join(sorted(unknown))}; known: {STORES}")
+    return [store for store in STORES if store in chosen]
 
 
 def values_of(names: list[str], framework: str, store, served_by) -> list:
