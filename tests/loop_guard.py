@@ -33,10 +33,8 @@ from pathlib import Path
 
 import httpx
 from sanic import Sanic
-from sanic.asgi import Lifespan
-from werkzeug.datastructures import Headers
 
-from tests.clients import ApiClient, ApiResponse
+from tests.clients import ApiClient, ApiResponse, AsgiLifespan, asgi_stream, headers_of
 
 SLOW_CALLBACK_SECONDS = 0.010
 ASYNCIO_SLOW_CALLBACK = "Executing %s took %.3f seconds"
@@ -100,16 +98,25 @@ class LoopGuardedSanicClient(ApiClient):
         self.runner = asyncio.Runner(debug=True)
         self.runner.get_loop().slow_callback_duration = SLOW_CALLBACK_SECONDS
         self.slow_callbacks = SlowCallbacks()
-        self.lifespan = self.runner.run(self._start())
+        self.lifespan = AsgiLifespan(app)
+        self.runner.run(self.lifespan.start())
         transport = httpx.ASGITransport(app=app)
         self.http = httpx.AsyncClient(transport=transport, base_url="http://pyaday.test")
 
     def request(self, method, path, *, headers=None, content=None):
+        call = self.http.request(method, path, headers=headers, content=content)
+        response = self._guarded(f"{method} {path}", call)
+        return ApiResponse(response.status_code, headers_of(response), response.content)
+
+    def stream_request(self, path, during):
+        return self._guarded(f"GET {path}", asgi_stream(self.app, path, during))
+
+    def _guarded(self, label: str, call):
+        """Run ``call``, the requests it sends, failing if any of them blocked the loop."""
         self.handlers.clear()
         waited = run_queue_seconds()
         with self.slow_callbacks.installed() as slow, collector_paused():
-            call = self.http.request(method, path, headers=headers, content=content)
-            response = self.runner.run(call)
+            result = self.runner.run(call)
             waited = run_queue_seconds() - waited
         blocking = [(c, s) for c, s in slow if s - waited >= SLOW_CALLBACK_SECONDS]
         if blocking:
@@ -118,36 +125,16 @@ class LoopGuardedSanicClient(ApiClient):
                 f"{seconds * 1000:.0f} ms in {callback}" for callback, seconds in blocking
             )
             raise LoopBlocked(
-                f"{method} {path}: {handler} blocked the event loop: {blocked}"
+                f"{label}: {handler} blocked the event loop: {blocked}"
                 f" (of which {waited * 1000:.0f} ms waiting for a CPU)"
             )
-        return ApiResponse(
-            response.status_code, Headers(response.headers.multi_items()), response.content
-        )
+        return result
 
     def close(self) -> None:
-        self.runner.run(self._stop())
+        self.runner.run(self.lifespan.stop())
         self.runner.run(self.http.aclose())
         self.runner.close()
 
     async def _note_handler(self, request) -> None:
         route = request.route
         self.handlers.append(route.handler.__name__ if route else "no route")
-
-    async def _start(self):
-        """The ASGI lifespan startup: Sanic runs its server-start listeners (the store opens)."""
-        self.app.asgi = True
-        inbox, outbox = asyncio.Queue(), asyncio.Queue()
-        lifespan = Lifespan(self.app, {"type": "lifespan"}, inbox.get, outbox.put)
-        task = asyncio.get_running_loop().create_task(lifespan())
-        await inbox.put({"type": "lifespan.startup"})
-        answer = await outbox.get()
-        if answer["type"] != "lifespan.startup.complete":
-            raise RuntimeError(f"the app did not start: {answer.get('message')}")
-        return task, inbox, outbox
-
-    async def _stop(self) -> None:
-        task, inbox, outbox = self.lifespan
-        await inbox.put({"type": "lifespan.shutdown"})
-        await outbox.get()
-        await task
