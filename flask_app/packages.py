@@ -13,6 +13,7 @@ from flask_app.web import (
     raw_json_response,
     store,
     stream_response,
+    streamed_head,
 )
 from shared import bodies, export, releases, routes, writes
 from shared.conditional import if_none_match_hits
@@ -174,7 +175,7 @@ def package_releases(name: str):
 @blueprint.get(routes.EXPORT)
 def export_catalogue():
     if request.method == "HEAD":  # Flask runs the GET view for HEAD: stop before the export
-        return stream_response(iter(()), export.HEADERS)
+        return streamed_head(export.HEADERS)
     encoder = export.GzipNdjson(codec())
     batches = store().export_batches()
     # The first batch, here in the view, takes the snapshot: a store that fails answers 503,

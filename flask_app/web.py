@@ -145,6 +145,12 @@ def stream_response(
     return response
 
 
+def streamed_head(headers: dict) -> Response:
+    """HEAD of a streamed route: the headers GET sends (no Content-Length), no body, and
+    nothing run to make one."""
+    return Response(iter(()), headers=headers)
+
+
 def empty_response(status: int, headers: dict | None = None) -> Response:
     # A bare Flask Response is text/html; a 204 or 304 carries no body, so no type either.
     response = Response(status=status, headers=headers)

@@ -15,6 +15,7 @@ from sanic_app.web import (
     package_response,
     raw_json_response,
     store,
+    streamed_head,
 )
 from shared import bodies, export, releases, routes, writes
 from shared.conditional import if_none_match_hits
@@ -179,7 +180,7 @@ async def package_releases(request: Request, name: str):
 @blueprint.route(routes.EXPORT, methods=GET)
 async def export_catalogue(request: Request):
     if request.method == "HEAD":  # the headers alone: the export does not start
-        return empty_response(200, export.HEADERS)
+        return await streamed_head(request, export.HEADERS)
     encoder = export.GzipNdjson(codec(request))
     # Closing ``batches`` ends the snapshot: at the end, or when the client goes away (Sanic
     # cancels the handler, and the cancellation comes out of an await below).

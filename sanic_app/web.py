@@ -121,5 +121,14 @@ async def off_the_loop(request: Request, function: Callable, *args):
     return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
+async def streamed_head(request: Request, headers: dict) -> None:
+    """HEAD of a streamed route: the headers GET sends, no body, and nothing run to make one.
+    ``empty()`` would say Content-Length: 0; an empty chunk sends them as a stream's, chunked
+    (Sanic sends no body to a HEAD)."""
+    response = await request.respond(headers=headers)
+    await response.send(b"")
+    await response.eof()
+
+
 def empty_response(status: int, headers: dict | None = None) -> HTTPResponse:
     return empty(status, headers)
