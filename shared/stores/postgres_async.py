@@ -35,6 +35,7 @@ class AsyncPostgresStore(AsyncSqlStore):
         self._pool: AsyncConnectionPool | None = None
         self._export_pool: AsyncConnectionPool | None = None
 
+    # region: open
     async def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = AsyncConnectionPool(
@@ -53,6 +54,8 @@ class AsyncPostgresStore(AsyncSqlStore):
         except BaseException:
             await self.close()  # a worker that cannot start leaves no pool behind
             raise
+
+    # endregion
 
     async def close(self) -> None:
         # Forget the pools first: a second close() (Sanic may run shutdown listeners twice)
