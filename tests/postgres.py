@@ -2,6 +2,8 @@
 
 It listens on a Unix socket in that folder only (no TCP port to collide with), runs without
 fsync (nothing here must survive a crash), and is stopped and removed when the session ends.
+The folder is in memory (``/dev/shm``) where the system has one: CREATE and DROP DATABASE
+write and checkpoint files even without fsync, and a copy on disk took ~150 ms, in memory ~20.
 PostgreSQL refuses to run as root, so as root (CI) it runs as the ``postgres`` user.
 Several processes may share one server (pytest-xdist's workers): each names what it makes
 after its process id.
@@ -27,6 +29,7 @@ import psycopg
 SOCKET_PORT = 5432  # names the socket file only: the server opens no TCP port
 SUPERUSER = "postgres"
 DATABASE = "pyaday_tests"
+MEMORY_FOLDER = Path("/dev/shm")
 SERVER_SETTINGS = {
     "listen_addresses": "''",
     "fsync": "off",
@@ -66,7 +69,7 @@ def _user_exists(name: str) -> bool:
 class ThrowawayPostgres:
     def __init__(self, folder: Path | None = None) -> None:
         """A new server's folder, or with ``folder`` the server another process started there."""
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="pyaday-pg-"))
+        self.folder = folder or new_server_folder()
         self.data = self.folder / "data"
         self._numbers = count(1)
         self._dropped: list[str] = []
@@ -170,6 +173,11 @@ class ThrowawayPostgres:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise RuntimeError(f"{binary} failed ({done.returncode}): {done.stderr.strip()}")
+
+
+def new_server_folder() -> Path:
+    in_memory = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK)
+    return Path(tempfile.mkdtemp(prefix="pyaday-pg-", dir=MEMORY_FOLDER if in_memory else None))
 
 
 def start_throwaway_postgres() -> ThrowawayPostgres:
