@@ -13,20 +13,13 @@ from itertools import pairwise
 import pytest
 
 from shared.routes import package_path
-from tests.api_support import Scratch, assert_package, compact, minimal, total
+from tests.api_support import assert_package, compact, minimal, total
 from tests.conftest import PYPI_SIZE
 from tests.test_api_reads import seed_rows
 
 MEDIA_TYPE = "application/x-ndjson"
 # A line's first two members, in contract order; names hold no quote or backslash.
 NAMES = re.compile(rb'\{"name":"[^"\\]*","normalized_name":"([^"\\]*)"')
-
-
-@pytest.fixture
-def scratch(api):
-    packages = Scratch(api)
-    yield packages
-    packages.cleanup()
 
 
 @pytest.fixture
