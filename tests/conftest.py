@@ -31,7 +31,7 @@ from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
 from tests.live import SERVED_BY, LiveServers
 from tests.loop_guard import LoopGuardedSanicClient
-from tests.once import WORKER_INPUT_KEY, SessionFolder
+from tests.once import WORKER_INPUT_KEY, SessionFolder, scratch_folder
 from tests.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
@@ -305,26 +305,30 @@ def seeded_sqlite_file(session_folder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pypi_size_sqlite_url(request, tmp_path_factory) -> str:
+def pypi_size_sqlite_url(request) -> str:
     """A SQLite store of ``synthetic:700000`` for this session: a copy of a file built once and
-    kept in pytest's cache from run to run (building it takes tens of seconds)."""
-    folder = tmp_path_factory.mktemp("pypi-size")
+    kept in pytest's cache from run to run (building it takes tens of seconds). Built and
+    copied in memory where there is some: 400 MB written to disk and synced slow every test."""
+    folder = scratch_folder("pyaday-pypi-size-")
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
     copy = folder / "pyaday.db"
     shutil.copyfile(pypi_size_file(request.config, folder), copy)
     return sqlite_url(copy)
 
 
 def pypi_size_file(config, scratch: Path) -> Path:
-    """The cached file, named after the files that shape it; built when missing."""
+    """The cached file, named after the files that shape it; built in ``scratch`` when missing."""
     digest = hashlib.sha256(b"".join(path.read_bytes() for path in SHAPING_FILES)).hexdigest()
     folder = config.cache.mkdir("pyaday-pypi-size") if hasattr(config, "cache") else scratch
     built = folder / f"synthetic-{PYPI_SIZE}-{digest[:16]}.db"
     if not built.exists():
         for stale in folder.glob("synthetic-*.db"):
             stale.unlink()
-        building = folder / f"building-{os.getpid()}.db"
+        building = scratch / f"building-{os.getpid()}.db"
         seeded(Settings(database_url=sqlite_url(building), seed_catalogue=PYPI_SIZE))
-        building.rename(built)  # whole or absent, should two sessions build at once
+        cached = folder / f"caching-{os.getpid()}.db"
+        shutil.move(building, cached)
+        cached.rename(built)  # whole or absent, should two sessions build at once
     return built
 
 

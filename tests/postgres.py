@@ -18,7 +18,6 @@ import os
 import pwd
 import shutil
 import subprocess
-import tempfile
 from functools import cached_property
 from itertools import count
 from pathlib import Path
@@ -26,10 +25,11 @@ from urllib.parse import quote
 
 import psycopg
 
+from tests.once import scratch_folder
+
 SOCKET_PORT = 5432  # names the socket file only: the server opens no TCP port
 SUPERUSER = "postgres"
 DATABASE = "pyaday_tests"
-MEMORY_FOLDER = Path("/dev/shm")
 SERVER_SETTINGS = {
     "listen_addresses": "''",
     "fsync": "off",
@@ -69,7 +69,7 @@ def _user_exists(name: str) -> bool:
 class ThrowawayPostgres:
     def __init__(self, folder: Path | None = None) -> None:
         """A new server's folder, or with ``folder`` the server another process started there."""
-        self.folder = folder or new_server_folder()
+        self.folder = folder or scratch_folder("pyaday-pg-")
         self.data = self.folder / "data"
         self._numbers = count(1)
         self._dropped: list[str] = []
@@ -173,11 +173,6 @@ class ThrowawayPostgres:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise RuntimeError(f"{binary} failed ({done.returncode}): {done.stderr.strip()}")
-
-
-def new_server_folder() -> Path:
-    in_memory = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK)
-    return Path(tempfile.mkdtemp(prefix="pyaday-pg-", dir=MEMORY_FOLDER if in_memory else None))
 
 
 def start_throwaway_postgres() -> ThrowawayPostgres:
