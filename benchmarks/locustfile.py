@@ -12,20 +12,16 @@ Paths come from ``shared.routes``, names from the seed catalogue: nothing is ret
 import math
 import random
 import uuid
-from datetime import date, timedelta
 
 import gevent
 from locust import FastHttpUser, constant, events, task
 
-from benchmarks.scenarios import SEARCH_TERMS
+from benchmarks.scenarios import daily_path, package_path, releases_path, search_path, seed_names
 from shared import routes
-from shared.catalogue import seed_packages
 from shared.query import DEFAULT_PER_PAGE
 from shared.settings import Settings
 
-# Seed names as published (``Flask_SQLAlchemy``, not the key): reads exercise normalization.
-SEED_NAMES = [package.name for package in seed_packages()]
-SEED_PAGES = math.ceil(len(SEED_NAMES) / DEFAULT_PER_PAGE)
+SEED_PAGES = math.ceil(len(seed_names()) / DEFAULT_PER_PAGE)
 
 
 @events.init.add_listener
@@ -57,13 +53,52 @@ class RandUser(BenchUser):
         self.client.get(routes.RANDOM)
 
 
+class PackageUser(BenchUser):
+    """One package by name."""
+
+    @task
+    def package(self):
+        self.client.get(package_path(random), name=routes.PACKAGE)
+
+
+class FirstPageUser(BenchUser):
+    """The first page of the catalogue, with its total."""
+
+    @task
+    def first_page(self):
+        self.client.get(routes.PACKAGES)
+
+
+class SearchUser(BenchUser):
+    """A search for a term of three characters or more; the answer counts every match."""
+
+    @task
+    def search(self):
+        self.client.get(search_path(random), name=f"{routes.PACKAGES}?q=")
+
+
+class DailyUser(BenchUser):
+    """The package of the day, for a day of the last year."""
+
+    @task
+    def daily(self):
+        self.client.get(daily_path(random), name=routes.DAILY)
+
+
+class UpstreamUser(BenchUser):
+    """A package's release history, which the server asks the package index for."""
+
+    @task
+    def releases(self):
+        self.client.get(releases_path(random), name=routes.PACKAGE_RELEASES)
+
+
 class ReadUser(BenchUser):
     """A reader browsing: single packages mostly, some pages, searches and daily picks."""
 
     @task(5)
     def package(self):
-        path = routes.package_path(random.choice(SEED_NAMES))
-        self.client.get(path, name=routes.PACKAGE)
+        self.client.get(package_path(random), name=routes.PACKAGE)
 
     @task(2)
     def page(self):
@@ -71,7 +106,7 @@ class ReadUser(BenchUser):
 
     @task(1)
     def search(self):
-        self.client.get(routes.PACKAGES, params={"q": random.choice(SEARCH_TERMS)})
+        self.client.get(search_path(random), name=f"{routes.PACKAGES}?q=")
 
     @task(2)
     def daily(self):
@@ -79,8 +114,7 @@ class ReadUser(BenchUser):
 
     @task(1)
     def daily_of_another_day(self):
-        day = date.today() - timedelta(days=random.randint(1, 365))
-        self.client.get(routes.DAILY, params={"date": day.isoformat()})
+        self.client.get(daily_path(random), name=routes.DAILY)
 
 
 class CurateUser(BenchUser):

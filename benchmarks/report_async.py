@@ -1,0 +1,242 @@
+"""The async lessons of the report: the upstream scenario, the landscape of floors (Flask,
+Sanic, Quart, FastAPI), the export scenario, issue 8's checks, and the README's sections
+generated from the same results."""
+
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from benchmarks.report_stores import by_key, mark
+from benchmarks.results import cpu_ratio, find, size_name, stores, talk_setting
+from benchmarks.scenarios import FLOORS, UPSTREAM_DELAY_MS, UPSTREAM_SETUPS
+
+NONE = "-"
+UPSTREAM_OVER_SYNC = 20  # issue 8: Sanic's upstream req/s over Flask's sync worker's
+FRAMEWORK_COLORS = {
+    "flask": "#4a4a4a",
+    "sanic": "#d9534f",
+    "quart": "#8e6bbf",
+    "fastapi": "#05998b",
+}
+LANDSCAPE = (("floor-hello", "`/`"), ("floor", "`/rand`"), ("upstream", "`/releases`"))
+
+
+def label(document: dict, setup: str) -> str:
+    return document["conditions"]["setups"].get(setup, setup)
+
+
+def upstream_runs(document: dict) -> list[dict]:
+    runs = document["runs"]
+    return [run for setup in UPSTREAM_SETUPS if (run := find(runs, "upstream", setup))]
+
+
+def upstream_table(document: dict) -> list[str]:
+    runs = upstream_runs(document)
+    if not runs:
+        return ["The upstream scenario was not measured in this run."]
+    sync = find(document["runs"], "upstream", "flask")
+    lines = [
+        "| set-up | req/s | over Flask's sync worker | p50 ms | p99 ms | server CPU µs/req "
+        "| server used its core | failures |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for run in runs:
+        over = f"{run['rps'] / sync['rps']:.1f}x" if sync else NONE
+        latency = run["latency_ms"]
+        cells = [
+            label(document, run["setup"]),
+            f"{run['rps']:,.0f}",
+            over,
+            f"{latency['p50']:,}",
+            f"{latency['p99']:,}",
+            f"{run['server_cpu_us_per_request']:,.0f}",
+            f"{run['server_cpu_share']:.0%}",
+            f"{run['failures']:,}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def landscape_table(document: dict) -> list[str]:
+    runs = document["runs"]
+    present = [
+        (scenario, route)
+        for scenario, route in LANDSCAPE
+        if any(find(runs, scenario, setup) for setup in FLOORS)
+    ]
+    if not present:
+        return ["No floor app was measured in this run."]
+    header = " | ".join(
+        f"{route} capacity/core | {route} req/s | {route} p99 ms" for _, route in present
+    )
+    lines = [f"| floor app, server | {header} |", "|---|" + "--:|--:|--:|" * len(present)]
+    for setup in FLOORS:
+        cells = []
+        for scenario, _ in present:
+            run = find(runs, scenario, setup) or (
+                find(runs, scenario, f"{setup}-gthread") if scenario == "upstream" else None
+            )
+            cells += (
+                [
+                    f"{run['capacity_per_core']:,}",
+                    f"{run['rps']:,.0f}",
+                    f"{run['latency_ms']['p99']:,}",
+                ]
+                if run
+                else [NONE] * 3
+            )
+        lines.append(f"| {label(document, setup)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def upstream_checks(document: dict) -> list[str]:
+    runs = document["runs"]
+    sync, gthread, sanic = (find(runs, "upstream", s) for s in ("flask", "flask-gthread", "sanic"))
+    if not (sync and gthread and sanic):
+        return ["- upstream: not measured in this run."]
+    over_sync = sanic["rps"] / sync["rps"]
+    return [
+        f"- {mark(over_sync >= UPSTREAM_OVER_SYNC)} upstream: Sanic {sanic['rps']:,.0f} req/s, "
+        f"{over_sync:.1f}x Flask's sync worker ({sync['rps']:,.0f}; goal {UPSTREAM_OVER_SYNC}x).",
+        f"- {mark(sanic['rps'] > gthread['rps'])} upstream: Sanic {sanic['rps']:,.0f} req/s "
+        f"against Flask's gthread worker's {gthread['rps']:,.0f} (goal: above it).",
+    ]
+
+
+# README
+
+
+def async_lessons_markdown(document: dict) -> list[str]:
+    """The measured side of README's "When async pays, and when it does not"."""
+    runs = document["runs"]
+    users = next((run["users"] for run in upstream_runs(document)), None)
+    lines = [
+        f"Measured by `{document['command']}`, started {document['started_at']} (2 cores: "
+        f"each server on core 0, Locust on core 1; load average at start "
+        f"{' / '.join(map(str, document['conditions']['load_average_at_start']))}). "
+        "`docs/benchmarks.md` has every figure and its conditions.",
+        "",
+        "| the talk said | measured here |",
+        "|---|---|",
+    ]
+    sync, gthread, async_view, sanic = (
+        find(runs, "upstream", setup)
+        for setup in ("flask", "flask-gthread", "flask-async", "sanic")
+    )
+    if sync and gthread and sanic:
+        lines.append(
+            f"| asyncio is for IO-bound work | {users} users ask for a package's releases, which "
+            f"the server fetches from a package index answering after {UPSTREAM_DELAY_MS} ms: "
+            f"Flask on a sync worker serves {sync['rps']:,.0f} req/s, on a gthread worker with "
+            f"32 threads {gthread['rps']:,.0f}, Sanic {sanic['rps']:,.0f} "
+            f"({sanic['rps'] / sync['rps']:.0f}x the sync worker, "
+            f"{sanic['rps'] / gthread['rps']:.1f}x the threads) |"
+        )
+    if async_view and sync:
+        lines.append(
+            f"| (readers' hope) an `async def` view makes Flask concurrent | Flask runs it to "
+            f"completion on a new event loop per request: {async_view['rps']:,.0f} req/s on a "
+            f"sync worker, as the sync view's {sync['rps']:,.0f}, at "
+            f"{async_view['server_cpu_us_per_request']:,.0f} µs of CPU per request against "
+            f"{sync['server_cpu_us_per_request']:,.0f} |"
+        )
+    export = export_summary(document)
+    lines.append(
+        "| never block the loop; run CPU work elsewhere (`run_in_executor`) | "
+        + (export or "the export scenario is not measured in this run")
+        + " |"
+    )
+    ratios = store_ratios(document, "rand")
+    if ratios:
+        lines.append(
+            "| Sanic is 5-6x Flask on `GET /rand` | Sanic needs "
+            + ", ".join(f"{ratio:.1f}x less CPU per request on {where}" for where, ratio in ratios)
+            + " |"
+        )
+    return lines
+
+
+def export_summary(document: dict) -> str | None:
+    """Readers' latency during exports, once the export scenario exists in the results."""
+    return None
+
+
+def store_ratios(document: dict, scenario: str) -> list[tuple[str, float]]:
+    """(where, Sanic/Flask capacity ratio) of a per-route scenario on every store and size."""
+    runs = by_key(document)
+    ratios = []
+    for store in stores(document):
+        for size in document["conditions"]["catalogue_sizes"]:
+            flask, sanic = (runs.get((scenario, fw, store, size)) for fw in ("flask", "sanic"))
+            if flask and sanic:
+                ratios.append((f"{store} at {size_name(size)} packages", cpu_ratio(flask, sanic)))
+    return ratios
+
+
+def store_sentences(document: dict) -> list[str]:
+    """README's two sentences on what the store does to the talk's ratio."""
+    runs = by_key(document)
+    small = talk_setting(document)[1]
+    cpu = {}
+    for store in stores(document):
+        flask, sanic = (runs.get(("rand", fw, store, small)) for fw in ("flask", "sanic"))
+        if flask and sanic:
+            cpu[store] = (flask, sanic)
+    if "memory" not in cpu or len(cpu) < 2:
+        return ["The store axis was not measured in this run."]
+    flask, sanic = cpu["memory"]
+    others = [store for store in cpu if store != "memory"]
+    return [
+        f"On the memory store, Sanic needs {cpu_ratio(flask, sanic):.1f}x less CPU than Flask per "
+        f"`GET /rand` ({flask['server_cpu_us_per_request']:,.0f} against "
+        f"{sanic['server_cpu_us_per_request']:,.0f} µs, {size_name(small)} packages), which is "
+        "the talk's comparison; with a real store the ratio becomes "
+        + " and ".join(
+            f"{cpu_ratio(*cpu[store]):.1f}x on {store} "
+            f"({cpu[store][0]['server_cpu_us_per_request']:,.0f} against "
+            f"{cpu[store][1]['server_cpu_us_per_request']:,.0f} µs)"
+            for store in others
+        )
+        + ".",
+        "The store's own work is the same in both apps, so it narrows the ratio by what it adds "
+        "to each request, and the database server's own CPU, which neither app's figure "
+        "counts, does not shrink with either framework (`docs/benchmarks.md`, run of "
+        f"{document['started_at']}).",
+    ]
+
+
+def draw_async_chart(document: dict, path: Path) -> bool:
+    """The floors' capacity per core, and every upstream set-up's req/s."""
+    runs = document["runs"]
+    upstream = upstream_runs(document)
+    floors = [(s, r) for s, r in LANDSCAPE[:2] if any(find(runs, s, f) for f in FLOORS)]
+    if not (upstream or floors):
+        return False
+    figure = Figure(figsize=(12, 9))
+    FigureCanvasAgg(figure)
+    top, bottom = figure.subplots(2, 1)
+    width = 0.8 / len(FLOORS)
+    for index, setup in enumerate(FLOORS):
+        heights = [
+            (run["capacity_per_core"] if (run := find(runs, scenario, setup)) else 0)
+            for scenario, _ in floors
+        ]
+        framework = setup.removeprefix("floor-")
+        offsets = [i - 0.4 + width * (index + 0.5) for i in range(len(floors))]
+        top.bar(offsets, heights, width, color=FRAMEWORK_COLORS[framework], label=framework)
+    top.set_xticks(range(len(floors)), [route for _, route in floors])
+    top.set_title("bare floor apps: capacity per core (req/s one core gives)")
+    top.legend()
+    top.grid(axis="y", alpha=0.3)
+    names = [label(document, run["setup"]).replace(", ", "\n", 1) for run in upstream]
+    colors = [FRAMEWORK_COLORS[run["framework"]] for run in upstream]
+    bottom.bar(range(len(upstream)), [run["rps"] for run in upstream], color=colors)
+    bottom.set_xticks(range(len(upstream)), names, fontsize="small")
+    bottom.set_yscale("log")
+    bottom.set_title(f"upstream: req/s, index answering after {UPSTREAM_DELAY_MS} ms")
+    bottom.grid(axis="y", alpha=0.3)
+    figure.suptitle(f"The async lessons and the landscape ({document['started_at']})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=80)
+    return True
