@@ -274,8 +274,8 @@ def readings(document: dict) -> list[str]:
             )
         lines.append(text + ".")
     sentences = report_async.store_sentences(document)
-    if len(sentences) > 1:
-        lines.append("- **The store.** " + " ".join(sentences))
+    if len(sentences) > 1:  # the last names the run
+        lines.append("- **The store.** " + " ".join(sentences[:-1]))
     grown = grown_routes(document)
     if grown:
         lines.append(
@@ -365,7 +365,9 @@ def results_markdown(document: dict, charts: dict[str, str]) -> str:
         "Floors are not pyaday's twins: each answers `/` and `/rand` with a fixed body and "
         "`/releases` by asking the package index, with pyaday's codec and index client, and "
         "does nothing else (`benchmarks/floor_*.py`). Flask's floor served `/releases` on a "
-        "gthread worker with 32 threads.",
+        "gthread worker with 32 threads; every async floor asks through httpx's async "
+        'client, which limits them all alike (see "What limits the async set-ups in '
+        '`upstream`" below).',
         "",
         *report_async.landscape_table(document),
         "",

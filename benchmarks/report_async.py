@@ -3,13 +3,15 @@ Sanic, Quart, FastAPI), the export scenario, issue 8's checks, and the README's 
 generated from the same results."""
 
 from pathlib import Path
+from textwrap import fill
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from benchmarks.report_stores import by_key, mark
-from benchmarks.results import cpu_ratio, find, size_name, stores, talk_setting
+from benchmarks.results import cpu_ratio, find, size_name, stores
 from benchmarks.scenarios import FLOORS, UPSTREAM_DELAY_MS, UPSTREAM_SETUPS
+from benchmarks.setups import FRAMEWORK_NAMES
 
 NONE = "-"
 UPSTREAM_OVER_SYNC = 20  # issue 8: Sanic's upstream req/s over Flask's sync worker's
@@ -150,9 +152,8 @@ def async_lessons_markdown(document: dict) -> list[str]:
     ratios = store_ratios(document, "rand")
     if ratios:
         lines.append(
-            "| Sanic is 5-6x Flask on `GET /rand` | Sanic needs "
-            + ", ".join(f"{ratio:.1f}x less CPU per request on {where}" for where, ratio in ratios)
-            + " |"
+            "| Sanic is 5-6x Flask on `GET /rand` | Sanic needs less CPU per request than Flask "
+            "by " + ", ".join(f"{ratio:.1f}x ({where})" for where, ratio in ratios) + " |"
         )
     return lines
 
@@ -170,40 +171,50 @@ def store_ratios(document: dict, scenario: str) -> list[tuple[str, float]]:
         for size in document["conditions"]["catalogue_sizes"]:
             flask, sanic = (runs.get((scenario, fw, store, size)) for fw in ("flask", "sanic"))
             if flask and sanic:
-                ratios.append((f"{store} at {size_name(size)} packages", cpu_ratio(flask, sanic)))
+                ratios.append((f"{store}, {size_name(size)} packages", cpu_ratio(flask, sanic)))
     return ratios
 
 
 def store_sentences(document: dict) -> list[str]:
-    """README's two sentences on what the store does to the talk's ratio."""
+    """README's two sentences on what the store does to the talk's ratio: one per size."""
     runs = by_key(document)
-    small = talk_setting(document)[1]
-    cpu = {}
-    for store in stores(document):
-        flask, sanic = (runs.get(("rand", fw, store, small)) for fw in ("flask", "sanic"))
-        if flask and sanic:
-            cpu[store] = (flask, sanic)
-    if "memory" not in cpu or len(cpu) < 2:
-        return ["The store axis was not measured in this run."]
-    flask, sanic = cpu["memory"]
-    others = [store for store in cpu if store != "memory"]
-    return [
-        f"On the memory store, Sanic needs {cpu_ratio(flask, sanic):.1f}x less CPU than Flask per "
-        f"`GET /rand` ({flask['server_cpu_us_per_request']:,.0f} against "
-        f"{sanic['server_cpu_us_per_request']:,.0f} µs, {size_name(small)} packages), which is "
-        "the talk's comparison; with a real store the ratio becomes "
-        + " and ".join(
-            f"{cpu_ratio(*cpu[store]):.1f}x on {store} "
-            f"({cpu[store][0]['server_cpu_us_per_request']:,.0f} against "
-            f"{cpu[store][1]['server_cpu_us_per_request']:,.0f} µs)"
-            for store in others
+    sentences = []
+    for size in document["conditions"]["catalogue_sizes"]:
+        pairs = {}
+        for store in stores(document):
+            flask, sanic = (runs.get(("rand", fw, store, size)) for fw in ("flask", "sanic"))
+            if flask and sanic:
+                pairs[store] = (flask, sanic)
+        if "memory" not in pairs or len(pairs) < 2:
+            continue
+        parts = [
+            f"{cpu_ratio(*pairs[store]):.1f}x on {store} "
+            f"({pairs[store][0]['server_cpu_us_per_request']:,.0f} against "
+            f"{pairs[store][1]['server_cpu_us_per_request']:,.0f} µs"
+            + database_part(pairs[store])
+            + ")"
+            for store in pairs
+        ]
+        sentences.append(
+            f"With {size_name(size)} packages, Sanic needs less CPU than Flask per `GET /rand` by "
+            + ", ".join(parts[:-1])
+            + f" and {parts[-1]}"
+            + (" (the talk's comparison is the memory store's)." if not sentences else ".")
         )
-        + ".",
-        "The store's own work is the same in both apps, so it narrows the ratio by what it adds "
-        "to each request, and the database server's own CPU, which neither app's figure "
-        "counts, does not shrink with either framework (`docs/benchmarks.md`, run of "
-        f"{document['started_at']}).",
-    ]
+    if not sentences:
+        return ["The store axis was not measured in this run."]
+    return [*sentences, f"(`make bench`, run of {document['started_at']}.)"]
+
+
+def database_part(pair: tuple[dict, dict]) -> str:
+    """PostgreSQL's own CPU per request beside the apps', which neither app's figure counts."""
+    flask, sanic = pair
+    if "database_cpu_us_per_request" not in flask:
+        return ""
+    return (
+        f"; PostgreSQL itself spent {flask['database_cpu_us_per_request']:,.0f} and "
+        f"{sanic['database_cpu_us_per_request']:,.0f} µs more"
+    )
 
 
 def draw_async_chart(document: dict, path: Path) -> bool:
@@ -224,19 +235,20 @@ def draw_async_chart(document: dict, path: Path) -> bool:
         ]
         framework = setup.removeprefix("floor-")
         offsets = [i - 0.4 + width * (index + 0.5) for i in range(len(floors))]
-        top.bar(offsets, heights, width, color=FRAMEWORK_COLORS[framework], label=framework)
-    top.set_xticks(range(len(floors)), [route for _, route in floors])
+        name = FRAMEWORK_NAMES[framework]
+        top.bar(offsets, heights, width, color=FRAMEWORK_COLORS[framework], label=name)
+    top.set_xticks(range(len(floors)), [route.strip("`") for _, route in floors])
     top.set_title("bare floor apps: capacity per core (req/s one core gives)")
     top.legend()
     top.grid(axis="y", alpha=0.3)
-    names = [label(document, run["setup"]).replace(", ", "\n", 1) for run in upstream]
+    names = [fill(label(document, run["setup"]), 18) for run in upstream]
     colors = [FRAMEWORK_COLORS[run["framework"]] for run in upstream]
-    bottom.bar(range(len(upstream)), [run["rps"] for run in upstream], color=colors)
+    bars = bottom.bar(range(len(upstream)), [run["rps"] for run in upstream], color=colors)
+    bottom.bar_label(bars, [f"{run['rps']:,.0f}" for run in upstream])
     bottom.set_xticks(range(len(upstream)), names, fontsize="small")
-    bottom.set_yscale("log")
-    bottom.set_title(f"upstream: req/s, index answering after {UPSTREAM_DELAY_MS} ms")
+    bottom.set_title(f"upstream: req/s, the index answering after {UPSTREAM_DELAY_MS} ms")
     bottom.grid(axis="y", alpha=0.3)
     figure.suptitle(f"The async lessons and the landscape ({document['started_at']})")
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.97))
     figure.savefig(path, dpi=80)
     return True

@@ -300,6 +300,6 @@ def draw_stores_chart(document: dict, path: Path) -> bool:
             axis.grid(axis="y", alpha=0.3)
         axes[len(size_list)].legend(ncol=3, fontsize="small")
     figure.suptitle(f"pyaday on each store ({document['started_at']})")
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.98))
     figure.savefig(path, dpi=80)
     return True

@@ -47,8 +47,8 @@ class BenchOptions:
     stores: tuple[str, ...] = STORES
     sizes: tuple[int, ...] = SIZES
     users: int = 50
-    duration: int = 4
-    warmup: float = 1.0
+    duration: int = 3
+    warmup: float = 0.5
     workers: int = 1
     server_cpus: tuple[int, ...] | None = (0,)
     loadgen_cpus: tuple[int, ...] | None = (1,)

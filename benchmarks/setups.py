@@ -24,7 +24,10 @@ class Setup:
 
     @property
     def label(self) -> str:
-        return f"{self.framework.title()} {self.app}, {self.server}"
+        return f"{FRAMEWORK_NAMES[self.framework]} {self.app}, {self.server}"
+
+
+FRAMEWORK_NAMES = {"flask": "Flask", "sanic": "Sanic", "quart": "Quart", "fastapi": "FastAPI"}
 
 
 SETUPS = {

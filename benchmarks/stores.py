@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,7 +108,8 @@ class BenchStores:
             return
         self.note(f"seeding {', '.join(f'{k}/{s:,}' for k, s in wanted)} (once; not measured)")
         with ThreadPoolExecutor(parallel) as pool:
-            for key, seconds in pool.map(lambda pair: self._seed(*pair), wanted):
+            for done in as_completed([pool.submit(self._seed, *pair) for pair in wanted]):
+                key, seconds = done.result()
                 self.seed_s[key] = seconds
                 self.note(f"seeded {key} in {seconds:.1f} s")
 
