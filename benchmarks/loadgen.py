@@ -190,14 +190,28 @@ def locust_statistics(stats_prefix: Path, log_path: Path) -> dict:
     last = max(entry["last_request_timestamp"] for entry in entries)
     histogram = Counter()
     for entry in entries:
-        histogram.update({int(ms): count for ms, count in entry["response_times"].items()})
-    return {
+        histogram.update(entry_histogram(entry))
+    statistics = {
         "requests": requests,
         "failures": sum(entry["num_failures"] for entry in entries),
         "rps": round(requests / (last - first), 1),
         "load_s": round(last - first, 2),
-        "latency_ms": {f"p{p}": percentile(histogram, p / 100) for p in (50, 95, 99)},
+        "latency_ms": latency(histogram),
     }
+    if len(entries) > 1:  # each name's own, e.g. each search term's
+        statistics["by_name"] = {
+            entry["name"]: {"requests": entry["num_requests"], **latency(entry_histogram(entry))}
+            for entry in entries
+        }
+    return statistics
+
+
+def entry_histogram(entry: dict) -> Counter:
+    return Counter({int(ms): count for ms, count in entry["response_times"].items()})
+
+
+def latency(histogram: Counter) -> dict[str, int]:
+    return {f"p{p}": percentile(histogram, p / 100) for p in (50, 95, 99)}
 
 
 def percentile(histogram: Counter, fraction: float) -> int:

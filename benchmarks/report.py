@@ -227,10 +227,15 @@ def conditions_lines(document: dict) -> list[str]:
         f"{sanic['workers']} worker(s), keep-alive {'on' if sanic['keep_alive'] else 'off'}",
         f"- Stores: {', '.join(c['stores'])} ({postgres_line(c)}); catalogues of "
         f"{' and '.join(size_name(size) for size in c['catalogue_sizes'])} packages; the "
-        f"scenarios without a store axis ran on {' at '.join(map(str, talk_setting(document)))}; "
+        f"scenarios without a store axis ran on {setting_name(document)}; "
         f"JSON codec: {c['json_codec']}; clients keep connections alive: Locust yes, `ab -k` "
         "yes, `ab` no",
     ]
+
+
+def setting_name(document: dict) -> str:
+    store, size = talk_setting(document)
+    return f"{store} with {size_name(size)} packages"
 
 
 def users_line(document: dict) -> str:
@@ -343,6 +348,10 @@ def results_markdown(document: dict, charts: dict[str, str]) -> str:
         "of the app's server, and of PostgreSQL's apart):",
         "",
         *report_stores.growth_table(document),
+        "",
+        "The one-user search, term by term (Locust's latencies, in whole milliseconds):",
+        "",
+        *report_stores.search_terms_table(document),
         "",
         "Start-up (until `/health` answers; the memory store builds its catalogue in each "
         "worker as it starts):",

@@ -1,6 +1,7 @@
 """The store and catalogue axes of the report: the Sanic/Flask capacity ratio per store, how
 each read route grows from the smallest catalogue to the largest, and issue 7's checks."""
 
+import json
 from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -86,6 +87,39 @@ def growth_table(document: dict) -> list[str]:
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def search_terms_table(document: dict) -> list[str]:
+    """The one-user search, term by term, at each size: p50 / p99 ms of each app, and how many
+    packages each term matches (every match is counted for the total)."""
+    runs = by_key(document)
+    totals = search_totals(document)
+    store_list = stores(document)
+    lines = [
+        "| term | catalogue | matches | "
+        + " | ".join(f"{store}: Flask p50 / p99 ms | Sanic" for store in store_list)
+        + " |",
+        "|---|--:|--:|" + "--:|--:|" * len(store_list),
+    ]
+    for size in sizes(document):
+        for term in totals.get(size, {}):
+            cells = [f"`{term}`", size_name(size), f"{totals[size][term]:,}"]
+            for store in store_list:
+                for framework in ("flask", "sanic"):
+                    run = runs.get(("search-1-user", framework, store, size))
+                    figures = run and run.get("by_name", {}).get(f"/packages?q={term}")
+                    cells.append(f"{figures['p50']} / {figures['p99']}" if figures else NONE)
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines if len(lines) > 2 else ["The one-user search was not measured in this run."]
+
+
+def search_totals(document: dict) -> dict[int, dict[str, int]]:
+    """Each size's total of matches per search term, as the first server answered them."""
+    totals: dict[int, dict[str, int]] = {}
+    for key, answers in document.get("search_answers", {}).items():
+        size = int(key.split("/")[1])
+        totals.setdefault(size, {term: answer["total"] for term, answer in answers.items()})
+    return totals
 
 
 def startup_table(document: dict) -> list[str]:
@@ -223,7 +257,7 @@ def answers_checks(document: dict) -> list[str]:
         by_size.setdefault(size, {})[f"{store} {server.rsplit('_', 1)[-1]}"] = answers
     lines = []
     for size, servers in by_size.items():
-        same = len({tuple(sorted(answers.items())) for answers in servers.values()}) == 1
+        same = len({json.dumps(answers, sort_keys=True) for answers in servers.values()}) == 1
         lines.append(
             f"- {mark(same)} {size_name(int(size))} packages: the first page of each search "
             f"term's answer is {'byte for byte the same' if same else 'NOT the same'} on every "

@@ -222,7 +222,7 @@ class SessionBench:
     stores: BenchStores
     index_url: str | None
 
-    def run(self, ab: str | None) -> tuple[dict, dict[str, str], list[dict]]:
+    def run(self, ab: str | None) -> tuple[dict, dict[str, dict], list[dict]]:
         """The server's record, its search answers' digests, and every measurement."""
         session, options = self.session, self.options
         token = secrets.token_urlsafe(16)  # only this run's curators may write
@@ -283,14 +283,18 @@ def session_identity(session: Session) -> dict:
     }
 
 
-def search_answers(url: str) -> dict[str, str]:
-    """A digest of the first page of each search term's answer: every store and app must give
-    the same bytes for the same catalogue."""
+def search_answers(url: str) -> dict[str, dict]:
+    """Each search term's total of matches, and a digest of its first page: every store and
+    app must give the same bytes for the same catalogue."""
+    answers = {}
     with httpx.Client(base_url=url, timeout=60.0) as client:
-        return {
-            term: sha256(client.get(routes.PACKAGES, params={"q": term}).content).hexdigest()[:16]
-            for term in SEARCH_TERMS
-        }
+        for term in SEARCH_TERMS:
+            body = client.get(routes.PACKAGES, params={"q": term}).raise_for_status().content
+            answers[term] = {
+                "total": json.loads(body)["total"],
+                "sha256": sha256(body).hexdigest()[:16],
+            }
+    return answers
 
 
 def ab_tool(keepalive: bool) -> str:

@@ -64,8 +64,11 @@ class BenchStores:
         return {"stores_skipped": self.skipped, "seed_s": self.seed_s, "postgresql": version}
 
     def close(self) -> None:
+        """Stop PostgreSQL and remove the SQLite templates (hundreds of MB); logs stay."""
         if self.postgres is not None:
             self.postgres.remove()
+        for path in self.folder.glob("template-*.db*"):
+            path.unlink()
 
     def available(self, kind: str) -> bool:
         return kind not in self.skipped
