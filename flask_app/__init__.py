@@ -33,6 +33,7 @@ class CodecJSONProvider(JSONProvider):
         return self.codec.loads(s)
 
 
+# region: factory
 def create_app(settings: Settings | Namespace | None = None) -> Flask:
     """The app, with the given settings or those of ``PYADAY_*``."""
     settings = settings_for_factory(settings)
@@ -59,6 +60,10 @@ def create_app(settings: Settings | Namespace | None = None) -> Flask:
     return app
 
 
+# endregion
+
+
+# region: open-store
 def open_store(app: Flask, settings: Settings) -> None:
     """Connect once per process: gunicorn imports the app in each worker after forking.
 
@@ -72,9 +77,16 @@ def open_store(app: Flask, settings: Settings) -> None:
     weakref.finalize(app, store.close)
 
 
+# endregion
+
+
+# region: open-index-client
 def open_index_client(app: Flask, settings: Settings) -> None:
     """One pooled HTTP client per process, opened and closed as the store is."""
     client = IndexClient(settings)
     client.open()
     app.extensions["pyaday"]["index_client"] = client
     weakref.finalize(app, client.close)
+
+
+# endregion

@@ -6,6 +6,7 @@ from flask_app.web import header, read_body, settings
 from shared.requests import require_curator
 
 
+# region: curator-only
 def curator_only(handler):
     """Pass the handler the request body once the size (413) and token (401) checks pass."""
 
@@ -16,3 +17,6 @@ def curator_only(handler):
         return handler(body, *args, **kwargs)
 
     return checked
+
+
+# endregion

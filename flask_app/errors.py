@@ -32,6 +32,7 @@ def handle_problem(problem: Problem):
     return problem_response(problem)
 
 
+# region: framework-errors
 def handle_framework_error(error: HTTPException):
     if isinstance(error, NotFound) and request.target.problem is not None:
         # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
@@ -39,7 +40,14 @@ def handle_framework_error(error: HTTPException):
     if isinstance(error, MethodNotAllowed):
         allowed = allowed_methods(error)
         return problem_response(method_not_allowed(request.method, allowed))
+    if error.code == 500:
+        # Werkzeug's own internal error (abort(500)): its cause goes to the log, as an
+        # unexpected error's does.
+        log.error("error on %s %s", request.method, request.target.path, exc_info=error)
     return problem_response(problem_for_status(error.code))
+
+
+# endregion
 
 
 def handle_unexpected_error(error: Exception):
@@ -48,12 +56,20 @@ def handle_unexpected_error(error: Exception):
     return problem_response(InternalError())
 
 
+# region: register-error-handlers
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_framework_error)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
+# endregion
+
+
+# region: allowed-methods
 def allowed_methods(error: MethodNotAllowed) -> list[str]:
     """Werkzeug's MethodNotAllowed carries the methods of the route that matched the path."""
     return error.valid_methods or []
+
+
+# endregion

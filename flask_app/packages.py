@@ -23,7 +23,11 @@ from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
 
 FRAMEWORK = "flask"
 
+# region: blueprint
 blueprint = Blueprint("packages", __name__)
+
+
+# endregion
 
 
 # region: route-index

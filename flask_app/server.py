@@ -46,6 +46,7 @@ class DrainingSyncWorker(SyncWorker):
                     raise
 
 
+# region: launch
 wsgi_app = "flask_app:create_app()"
 bind = f"{settings.host}:{settings.port}"
 workers = settings.workers
@@ -70,3 +71,6 @@ loglevel = "info"
 limit_request_line = MAX_REQUEST_LINE_BYTES
 limit_request_fields = MAX_HEADER_FIELDS
 limit_request_field_size = MAX_FIELD_LINE_BYTES
+
+
+# endregion

@@ -19,6 +19,7 @@ from shared.settings import MAX_BODY_BYTES, Settings
 from shared.stores import Store
 
 
+# region: target-request
 class TargetRequest(Request):
     """Route on the request target as the client sent it, read by ``shared.paths``.
 
@@ -39,6 +40,9 @@ class TargetRequest(Request):
         super().__init__(environ, *args, **kwargs)
 
 
+# endregion
+
+
 class DecodedSegmentConverter(UnicodeConverter):
     """``<name>`` decoded once: Flask routes the still-encoded path of ``TargetRequest``,
     where Sanic's routes take ``unquote=True``."""
@@ -47,6 +51,7 @@ class DecodedSegmentConverter(UnicodeConverter):
         return unquote(value)
 
 
+# region: app-state
 def settings() -> Settings:
     return current_app.extensions["pyaday"]["settings"]
 
@@ -63,12 +68,23 @@ def index_client() -> IndexClient:
     return current_app.extensions["pyaday"]["index_client"]
 
 
+# endregion
+
+
+# region: header
 def header(name: str) -> str | None:
-    """A request header, its repeated lines joined with commas as RFC 9110 reads them."""
-    lines = request.headers.getlist(name)
-    return ", ".join(lines) if lines else None
+    """A request header, its repeated lines joined with commas as RFC 9110 reads them.
+
+    A WSGI environ holds one value a header: gunicorn, Werkzeug's server and its test client
+    join repeated lines with commas before Flask sees them, so ``getlist`` would give one.
+    """
+    return request.headers.get(name)
 
 
+# endregion
+
+
+# region: read-body
 def read_body() -> bytes:
     """The request body, at most 64 KiB, read once per request.
 
@@ -89,6 +105,9 @@ def read_body() -> bytes:
     return g.body
 
 
+# endregion
+
+
 def refuse_malformed_head() -> None:
     """What gunicorn lets through and Sanic's server refuses (``shared.http1``).
 
@@ -106,6 +125,7 @@ def refuse_malformed_head() -> None:
     check_message(protocol, environ.get("HTTP_TRANSFER_ENCODING"), head_size)
 
 
+# region: refuse-large-body
 def refuse_large_body() -> None:
     """Every routed request is held to 64 KiB, whatever its method, as Sanic's server holds
     it; a request that matched no route gets its 404 or 405 first."""
@@ -115,11 +135,18 @@ def refuse_large_body() -> None:
         read_body()
 
 
+# endregion
+
+
+# region: responses
 def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+# endregion
 
 
 def raw_json_response(body: bytes, status: int = 200, headers: dict | None = None) -> Response:

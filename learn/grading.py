@@ -3,8 +3,9 @@
 Loaded with ``-p learn.grading`` next to ``--app``. Every adapter of ``tests/clients.py``
 records the requests a test sends; this plugin maps each path to the route of
 ``shared.routes`` it matches (HEAD counts as GET), and writes to the JSON file named by
-``--grading-report``: per test, those routes and whether it passed; which framework the app is
-and which routes it serves; and every route of the contract (the reference Flask app's).
+``--grading-report``: per test, those routes, whether it passed and, if not, why in one line;
+which framework the app is and which routes it serves; and every route of the contract (the
+reference Flask app's).
 """
 
 import json
@@ -97,17 +98,39 @@ def contract_routes() -> list[str]:
     return routes_served(create_app())["routes"]
 
 
+def failure_reason(report) -> str:
+    """One line an attendee reads first: the exception the app logged (a 500's cause, a
+    blocked loop), else the test's own failed check, cut short."""
+    logged = report.caplog.splitlines()
+    for number, line in enumerate(logged):
+        if line.startswith("Traceback (most recent call last):"):
+            # The exception's own line is the first one after the indented frames.
+            cause = next((text for text in logged[number + 1 :] if text[:1].strip()), None)
+            if cause:
+                return _short(cause)
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return _short(crash.message if crash else str(report.longrepr))
+
+
+def _short(text: str, limit: int = 200) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "(no message)"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class Grades:
     def __init__(self) -> None:
         self.tests: dict[str, dict] = {}
 
     def pytest_runtest_logreport(self, report):
-        test = self.tests.setdefault(report.nodeid, {"routes": set(), "outcome": "passed"})
+        test = self.tests.setdefault(
+            report.nodeid, {"routes": set(), "outcome": "passed", "failure": None}
+        )
         for name, value in report.user_properties:
             if name == "routes":
                 test["routes"].update(value)
         if report.failed:
             test["outcome"] = "failed"
+            test["failure"] = test["failure"] or failure_reason(report)
         elif report.skipped and test["outcome"] == "passed":
             test["outcome"] = "skipped"
 
@@ -122,7 +145,7 @@ def pytest_sessionfinish(session):
     if not path:
         return
     tests = {
-        nodeid: {"routes": sorted(test["routes"]), "outcome": test["outcome"]}
+        nodeid: {**test, "routes": sorted(test["routes"])}
         for nodeid, test in session.config._grades.tests.items()
     }
     report = {

@@ -28,7 +28,7 @@ BANNER = (
     " files it names. Edit those, not this file. -->"
 )
 # What each side of a pair is called above its snippet.
-LABELS = {"stores": ("Sync, for Flask", "Async, for Sanic")}
+LABELS = {"io": ("Sync, for Flask", "Async, for Sanic")}
 FRAMEWORKS = ("Flask", "Sanic")
 
 

@@ -1,7 +1,8 @@
 """Which file is whose twin: the pairs a reader diffs to learn the migration.
 
 - ``flask_app/<file>.py`` ↔ ``sanic_app/<file>.py``: the two apps;
-- ``shared/stores/<store>.py`` ↔ ``shared/stores/<store>_async.py``: each store and its twin;
+- ``shared/stores/<store>.py`` ↔ ``shared/stores/<store>_async.py``: each store and its twin,
+  and likewise each other IO adapter of ``shared/`` (``index_client.py``);
 - ``tests/test_flask_native.py`` ↔ ``tests/test_sanic_native.py``: testing, each framework's way;
 - ``examples/<topic>/with_flask.py`` ↔ ``examples/<topic>/with_sanic.py``: the cookbook.
 
@@ -16,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Twin:
-    group: str  # apps, stores, tests or examples
+    group: str  # apps, io (the sync/async adapters), tests or examples
     left: Path  # relative to the project root
     right: Path
 
@@ -26,15 +27,16 @@ class Twin:
 
 
 def twins(root: Path = PROJECT_ROOT) -> list[Twin]:
-    """Every pair present under ``root``, in reading order: apps, stores, tests, examples."""
+    """Every pair present under ``root``, in reading order: apps, IO adapters, tests, examples."""
     pairs = [
         Twin("apps", path, Path("sanic_app") / path.name)
         for path in _python_files(root, "flask_app")
         if (root / "sanic_app" / path.name).exists()
     ]
     pairs += [
-        Twin("stores", path, path.with_name(f"{path.stem}_async.py"))
-        for path in _python_files(root, "shared/stores")
+        Twin("io", path, path.with_name(f"{path.stem}_async.py"))
+        for folder in ("shared/stores", "shared")
+        for path in _python_files(root, folder)
         if (root / path.with_name(f"{path.stem}_async.py")).exists()
     ]
     native = Twin("tests", Path("tests/test_flask_native.py"), Path("tests/test_sanic_native.py"))

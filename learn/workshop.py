@@ -6,9 +6,11 @@
 ``start`` copies ``flask_app/`` into ``workshop/NAME/`` (git ignores ``workshop/``) with its
 imports rewritten, so the copy runs as ``workshop.NAME:create_app`` and passes the contract as
 it is. ``check`` builds the app once to see which framework it is and which routes it serves,
-runs the parametrized API suite against it in process (memory store), and prints, per route of
-the contract, who serves it and how many of its tests pass. It exits non-zero until Sanic serves
-every route and every test passes. See docs/workshop.md.
+runs the parametrized API suite against it in process (memory store; a Sanic app under the loop
+guard of ``tests/loop_guard.py``, so a handler that blocks the event loop fails), and prints,
+per route of the contract, who serves it and how many of its tests pass, then why the first
+failing test of each route Sanic serves failed. It exits non-zero until Sanic serves every
+route and every test passes. See docs/workshop.md.
 """
 
 import argparse
@@ -25,7 +27,16 @@ from learn.twins import PROJECT_ROOT
 
 WORKSHOP = "workshop"
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
-API_TESTS = ("tests/test_api_errors.py", "tests/test_api_reads.py", "tests/test_api_writes.py")
+# The contract suite, every test_api_*.py (a new route's tests are graded with it) but the
+# hostile-input one: its tests send the same request to every route, so no route of the table
+# could pass before all of them do.
+API_TESTS = tuple(
+    sorted(
+        str(path.relative_to(PROJECT_ROOT))
+        for path in PROJECT_ROOT.glob("tests/test_api_*.py")
+        if path.name != "test_api_hostile.py"
+    )
+)
 
 
 def start(name: str, root: Path = PROJECT_ROOT) -> Path:
@@ -57,6 +68,7 @@ class Row:
     served_by: str  # flask, sanic, or nobody
     passed: int
     total: int
+    failure: str = ""  # the first failing test this route's conversion explains, and why
 
     @property
     def done(self) -> bool:
@@ -83,7 +95,7 @@ def grade(spec: str, tests: list[str]) -> Grade:
         path = Path(folder) / "grades.json"
         command = [
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "learn.grading",
-            f"--app={spec}", f"--grading-report={path}", *tests,
+            f"--app={spec}", "--loop-guard=memory", f"--grading-report={path}", *tests,
         ]  # fmt: skip
         done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
         if not path.exists():  # pytest could not even start: its output says why
@@ -95,22 +107,39 @@ def grade(spec: str, tests: list[str]) -> Grade:
 
 
 def rows_of(report: dict) -> list[Row]:
-    app, tests = report["app"], report["tests"].values()
+    app, tests = report["app"], report["tests"]
+    served = {*app["routes"], OTHER_PATHS}
     rows = []
     for route in [*report["contract"], OTHER_PATHS]:
-        counted = [
-            test for test in tests if route in test["routes"] and test["outcome"] != "skipped"
-        ]
-        served = route in app["routes"] or route == OTHER_PATHS
+        counted = {
+            nodeid: test
+            for nodeid, test in tests.items()
+            if route in test["routes"] and test["outcome"] != "skipped"
+        }
         rows.append(
             Row(
                 route,
-                app["framework"] if served else "nobody",
-                sum(test["outcome"] == "passed" for test in counted),
+                app["framework"] if route in served else "nobody",
+                sum(test["outcome"] == "passed" for test in counted.values()),
                 len(counted),
+                first_failure(counted, served),
             )
         )
     return rows
+
+
+def first_failure(tests: dict[str, dict], served: set[str]) -> str:
+    """Why the route is not done: its first failing test that sent requests only to routes the
+    app serves, and the reason; else which routes its failing tests wait for."""
+    failed = {nodeid: test for nodeid, test in tests.items() if test["outcome"] == "failed"}
+    for nodeid, test in failed.items():
+        if set(test["routes"]) <= served:
+            return f"{nodeid}\n    {test['failure']}"
+    if not failed:
+        return ""
+    waiting = sorted({route for test in failed.values() for route in test["routes"]} - served)
+    count = f"{len(failed)} failing test{'s' if len(failed) > 1 else ''}"
+    return f"{count} also need routes not served yet: {', '.join(waiting)}"
 
 
 def table(rows: list[Row]) -> str:
@@ -131,6 +160,12 @@ def check(spec: str, tests: list[str]) -> int:
         print(f"{error}\n{spec} does not build an app: fix the error above first", file=sys.stderr)
         return 1
     print(f"{spec}: a {result.framework.title()} app\n\n{table(result.rows)}\n")
+    failing = [row for row in result.rows if row.served_by == "sanic" and row.failure]
+    if failing:
+        print("Why, for each route Sanic serves and fails: its first failing test, and why")
+        for row in failing:
+            print(f"  {row.route}: {row.failure}")
+        print(f"Run one with its traceback: .venv/bin/pytest --app={spec} '<test>'\n")
     done = sum(row.done for row in result.rows)
     print(
         f"{done} of {len(result.rows)} rows done on Sanic." + (" All done!" if result.done else "")

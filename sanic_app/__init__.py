@@ -25,6 +25,7 @@ from shared.stores import create_async_store
 APP_NAME = "pyaday"
 
 
+# region: factory
 def create_app(settings: Settings | Namespace | None = None) -> Sanic:
     """The app, with the given settings or those of ``PYADAY_*``."""
     settings = settings_for_factory(settings)
@@ -71,6 +72,10 @@ def create_app(settings: Settings | Namespace | None = None) -> Sanic:
     return app
 
 
+# endregion
+
+
+# region: open-store
 def open_store(app: Sanic, settings: Settings) -> None:
     """Connect in each worker's event loop, before it serves, and disconnect after it stops."""
     app.ctx.store = create_async_store(settings)
@@ -84,6 +89,10 @@ def open_store(app: Sanic, settings: Settings) -> None:
         await app.ctx.store.close()
 
 
+# endregion
+
+
+# region: open-index-client
 def open_index_client(app: Sanic, settings: Settings) -> None:
     """One pooled HTTP client per worker, opened in its event loop and closed after it stops."""
     app.ctx.index_client = AsyncIndexClient(settings)
@@ -95,6 +104,9 @@ def open_index_client(app: Sanic, settings: Settings) -> None:
     @app.after_server_stop
     async def disconnect_index(app: Sanic) -> None:
         await app.ctx.index_client.close()
+
+
+# endregion
 
 
 def shut_down_gracefully(app: Sanic) -> None:

@@ -8,6 +8,7 @@ from sanic_app.web import header, read_body, settings
 from shared.requests import require_curator
 
 
+# region: curator-only
 def curator_only(handler):
     """Pass the handler the request body once the size (413) and token (401) checks pass."""
 
@@ -18,3 +19,6 @@ def curator_only(handler):
         return await handler(request, body, *args, **kwargs)
 
     return checked
+
+
+# endregion

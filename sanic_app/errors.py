@@ -36,6 +36,7 @@ async def handle_problem(request: Request, problem: Problem):
     return problem_response(request, problem)
 
 
+# region: framework-errors
 async def handle_framework_error(request: Request, error: SanicException):
     if isinstance(error, NotFound) and request.target.problem is not None:
         # A target that routes nowhere on purpose (TargetRequest): its own problem answers.
@@ -45,7 +46,14 @@ async def handle_framework_error(request: Request, error: SanicException):
         return problem_response(request, method_not_allowed(request.method, allowed))
     if isinstance(error, PayloadTooLarge) and not request.head:
         return problem_response(request, oversized_head(request))
+    if error.status_code == 500:
+        # Sanic's own internal error (a handler that returns no HTTPResponse): its cause goes
+        # to the log, as an unexpected error's does.
+        log.error("error on %s %s", request.method, request.target.path, exc_info=error)
     return problem_response(request, problem_for_status(error.status_code))
+
+
+# endregion
 
 
 async def handle_unexpected_error(request: Request, error: Exception):
@@ -54,12 +62,17 @@ async def handle_unexpected_error(request: Request, error: Exception):
     return problem_response(request, InternalError())
 
 
+# region: register-error-handlers
 def register_error_handlers(app: Sanic) -> None:
     app.error_handler.add(Problem, handle_problem)
     app.error_handler.add(SanicException, handle_framework_error)
     app.error_handler.add(Exception, handle_unexpected_error)
 
 
+# endregion
+
+
+# region: allowed-methods
 def allowed_methods(app: Sanic, path: str) -> list[str]:
     """Ask the router for each method: MethodNotAllowed.allowed_methods can be None in Sanic."""
     allowed = []
@@ -70,6 +83,9 @@ def allowed_methods(app: Sanic, path: str) -> list[str]:
             continue
         allowed.append(method)
     return allowed
+
+
+# endregion
 
 
 def oversized_head(request: Request) -> Problem:

@@ -23,9 +23,13 @@ from shared.requests import MERGE_PATCH_OR_JSON, parse_json_write
 
 FRAMEWORK = "sanic"
 
+# region: blueprint
 # Sanic serves "/packages/" too unless told otherwise, and adds no HEAD route by itself.
 blueprint = Blueprint("packages", strict_slashes=True)
 GET = ["GET", "HEAD"]
+
+
+# endregion
 
 
 # region: route-index

@@ -14,6 +14,7 @@ from shared.settings import Settings
 
 settings = Settings.from_env()
 
+# region: launch
 # The loader lets each worker process build its own app with the factory.
 loader = AppLoader(factory=create_app)
 run_config = {
@@ -30,6 +31,9 @@ def main(argv: list[str]) -> None:
     app = loader.load()
     app.prepare(**run_config, dev="--dev" in argv)
     Sanic.serve(primary=app, app_loader=loader)
+
+
+# endregion
 
 
 if __name__ == "__main__":

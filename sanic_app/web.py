@@ -15,6 +15,7 @@ from shared.settings import Settings
 from shared.stores import AsyncStore
 
 
+# region: target-request
 class TargetRequest(Request):
     """Route on the request target as ``shared.paths`` reads it, after checking the raw head.
 
@@ -47,6 +48,10 @@ class TargetRequest(Request):
         return self.target.route
 
 
+# endregion
+
+
+# region: app-state
 def settings(request: Request) -> Settings:
     return request.app.ctx.settings
 
@@ -63,6 +68,10 @@ def index_client(request: Request) -> AsyncIndexClient:
     return request.app.ctx.index_client
 
 
+# endregion
+
+
+# region: header
 def header(request: Request, name: str) -> str | None:
     """A request header, its repeated lines joined with commas as RFC 9110 reads them.
 
@@ -74,6 +83,10 @@ def header(request: Request, name: str) -> str | None:
     return ", ".join(lines) if lines else None
 
 
+# endregion
+
+
+# region: read-body
 def read_body(request: Request) -> bytes:
     """The request body, at most 64 KiB.
 
@@ -84,12 +97,20 @@ def read_body(request: Request) -> bytes:
     return request.body
 
 
+# endregion
+
+
+# region: refuse-large-body
 async def refuse_large_body(request: Request) -> None:
     """Every routed request is held to 64 KiB, whatever its method: Sanic's server does it
     itself, an ASGI server does not."""
     read_body(request)
 
 
+# endregion
+
+
+# region: responses
 def json_response(
     request: Request, body, status: int = 200, headers: dict | None = None
 ) -> HTTPResponse:
@@ -109,3 +130,6 @@ def package_response(request: Request, package: Package, status: int = 200) -> H
 
 def empty_response(status: int, headers: dict | None = None) -> HTTPResponse:
     return empty(status, headers)
+
+
+# endregion

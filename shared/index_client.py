@@ -25,6 +25,7 @@ class IndexClient:
         if self._http is not None:
             self._http.close()
 
+    # region: releases
     def releases(self, normalized_name: str) -> dict:
         """The route's body for one package, or the problem (404, 502, 504) the index means."""
         answer = Answer(self._settings.index_timeout)
@@ -34,3 +35,5 @@ class IndexClient:
                 answer.add(chunk)
         status, body = response.status_code, answer.body()
         return releases_body(normalized_name, status, body)
+
+    # endregion

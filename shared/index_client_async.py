@@ -33,6 +33,7 @@ class AsyncIndexClient:
         if self._http is not None:
             await self._http.aclose()
 
+    # region: releases
     async def releases(self, normalized_name: str) -> dict:
         """The route's body for one package, or the problem (404, 502, 504) the index means."""
         answer = Answer(self._settings.index_timeout)
@@ -46,3 +47,5 @@ class AsyncIndexClient:
             # Decoding a large answer is CPU work: on the loop, it would stall every request.
             return await asyncio.to_thread(releases_body, normalized_name, status, body)
         return releases_body(normalized_name, status, body)
+
+    # endregion

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from string import ascii_letters, digits
 from urllib.parse import urlsplit
 
-from shared.problems import BadRequest, NotFound, Problem
+from shared.problems import BadRequest, Problem, ResourceNotFound
 
 UNRESERVED = frozenset(ascii_letters + digits + "-._~")
 # What stands for the path when the target names none: it never matches a route.
@@ -62,7 +62,9 @@ def read_target(target: str) -> RequestTarget:
             return _bad("The request path holds a '%' that is not a %XX escape.")
         path = _ESCAPE.sub(_normalized_escape, path)
     if "//" in path:
-        return RequestTarget(path, NotFound("The path has an empty segment ('//'): no route."))
+        return RequestTarget(
+            path, ResourceNotFound("The path has an empty segment ('//'): no route.")
+        )
     return RequestTarget(path)
 
 

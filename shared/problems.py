@@ -74,7 +74,7 @@ class Unauthorized(Problem):
         return {"WWW-Authenticate": "Bearer"}
 
 
-class NotFound(Problem):
+class ResourceNotFound(Problem):
     status = 404
     slug = "not-found"
     title = "Not found"
@@ -183,8 +183,8 @@ class FieldError:
     message: str
 
 
-def no_such_package(normalized_name: str) -> NotFound:
-    return NotFound(f"There is no package named {normalized_name!r}.")
+def no_such_package(normalized_name: str) -> ResourceNotFound:
+    return ResourceNotFound(f"There is no package named {normalized_name!r}.")
 
 
 def already_exists(normalized_name: str) -> Conflict:
@@ -198,12 +198,12 @@ def method_not_allowed(method: str, allowed) -> Problem:
     (its router matches the slash loosely before the method): no allowed method means no route.
     """
     if not ordered_methods(allowed):
-        return NotFound()
+        return ResourceNotFound()
     return MethodNotAllowed(method, allowed)
 
 
-def empty_catalogue() -> NotFound:
-    return NotFound("The catalogue is empty: there is no package to pick.")
+def empty_catalogue() -> ResourceNotFound:
+    return ResourceNotFound("The catalogue is empty: there is no package to pick.")
 
 
 class HttpError(Problem):
@@ -228,7 +228,7 @@ class HttpError(Problem):
 # Statuses the frameworks raise themselves with a meaning of the contract's own.
 _BY_STATUS = {
     cls.status: cls
-    for cls in (BadRequest, NotFound, PayloadTooLarge, UriTooLong, HeaderFieldsTooLarge)
+    for cls in (BadRequest, ResourceNotFound, PayloadTooLarge, UriTooLong, HeaderFieldsTooLarge)
 }
 
 

@@ -38,7 +38,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from shared import __version__
-from shared.problems import BadGateway, GatewayTimeout, NotFound, Problem
+from shared.problems import BadGateway, GatewayTimeout, Problem, ResourceNotFound
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class NotTheApi(ValueError):
 def releases_body(normalized_name: str, status: int, body: bytes) -> dict[str, Any]:
     """The route's body from the index's answer, or the problem the answer means."""
     if status == 404:
-        raise NotFound(f"The package index has no package named {normalized_name!r}.")
+        raise ResourceNotFound(f"The package index has no package named {normalized_name!r}.")
     if status != 200:
         raise logged(normalized_name, BadGateway(f"The package index answered {status}."))
     try:

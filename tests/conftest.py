@@ -265,8 +265,8 @@ def make_client(framework: str, settings: Settings, live_url=None, app_factory=N
 
 
 def client_for(app):
-    """The adapter of whichever framework built ``app``."""
-    return FlaskClient(app) if isinstance(app, Flask) else SanicClient(app)
+    """The adapter of whichever framework built ``app`` (the loop guard's, with --loop-guard)."""
+    return FlaskClient(app) if isinstance(app, Flask) else sanic_client(app)
 
 
 @pytest.fixture

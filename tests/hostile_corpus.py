@@ -4,7 +4,7 @@
 real Sanic server. The cases aim their writes at one package, ``TARGET``; ``{etag}`` in a case
 stands for its current ETag on that server. The curator token is UTF-8 and not ASCII, so that
 header bytes matter. ``gunicorn_page`` marks the requests gunicorn refuses itself, with its
-own HTML page, before Flask sees them (the README lists them); every other refusal is a
+own HTML page, before Flask sees them (docs/reliability.md lists them); every other refusal is a
 problem+json from the app.
 
 ``python -m tests.hostile_corpus`` prints the summary kept in ``docs/reliability.md``.

@@ -6,7 +6,13 @@ import string
 from hypothesis import strategies as st
 
 from shared.catalogue import seed_packages
-from shared.model import MAX_KEYWORD_LENGTH, MAX_KEYWORDS, MAX_SUMMARY_LENGTH, package_from_body
+from shared.model import (
+    MAX_DOWNLOAD_RANK,
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    MAX_SUMMARY_LENGTH,
+    package_from_body,
+)
 
 # Any Unicode text that JSON and UTF-8 can carry: no lone surrogates (Cs), no NUL.
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -43,7 +49,8 @@ bodies = st.fixed_dictionaries(
         "keywords": st.lists(
             text.filter(lambda value: len(value) <= MAX_KEYWORD_LENGTH), max_size=MAX_KEYWORDS
         ),
-        "download_rank": st.none() | st.integers(1, 2**63 - 1),
+        # Up to the largest rank a JSON number holds exactly (a larger one is refused: 422).
+        "download_rank": st.none() | st.integers(1, MAX_DOWNLOAD_RANK),
     },
 )
 packages = bodies.map(package_from_body)

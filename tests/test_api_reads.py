@@ -178,8 +178,9 @@ def test_name_is_percent_decoded(api, encoded):
 
 
 def test_name_is_percent_decoded_only_once(api):
-    # Once: "bot%6f3" (no such package). Twice would give "boto3".
-    problem(api.get("/packages/bot%256f3"), 404, "/packages/bot%256f3")
+    # Once: "bot%6f3" (no such package). Twice would give "boto3", never would keep "%25".
+    body = problem(api.get("/packages/bot%256f3"), 404, "/packages/bot%256f3")
+    assert body["detail"] == "There is no package named 'bot%6f3'."
 
 
 def test_created_name_with_non_ascii_summary_is_served_as_utf8(api, scratch):

@@ -6,6 +6,7 @@ Twin of ``test_sanic_native.py``: read the two side by side to see how testing c
 import json
 
 import pytest
+from flask import abort
 
 from flask_app import create_app
 from shared.codec import CODECS
@@ -16,6 +17,7 @@ CURATOR = {"Authorization": f"Bearer {TOKEN}"}
 NEW_PACKAGE = {"name": "Native_Pkg", "version": "1.0", "summary": "made by a native test"}
 
 
+# region: fixtures
 @pytest.fixture
 def app():
     return create_app(Settings(curator_tokens=(TOKEN,)))
@@ -26,12 +28,16 @@ def client(app):
     return app.test_client()
 
 
+# endregion
+
+
 def test_index_names_the_framework(client):
     response = client.get("/")
     assert response.status_code == 200
     assert response.json == {"app": "pyaday", "framework": "flask", "version": "1.0.0"}
 
 
+# region: a-test
 def test_create_then_read_back(client):
     created = client.post("/packages", json=NEW_PACKAGE, headers=CURATOR)
     assert created.status_code == 201
@@ -41,6 +47,9 @@ def test_create_then_read_back(client):
     assert response.status_code == 200
     assert response.headers["ETag"] == created.headers["ETag"]
     assert response.json["summary"] == NEW_PACKAGE["summary"]
+
+
+# endregion
 
 
 def test_errors_are_problem_details(client):
@@ -77,6 +86,17 @@ def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
     assert client.get("/rand").status_code == 500
     assert "client text\\n[1999-12-31" in caplog.text
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
+def test_the_frameworks_own_500_is_logged_not_shown(app, client, caplog):
+    def broken():
+        abort(500, "the disk is full")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert b"disk" not in response.data
+    assert "the disk is full" in caplog.text
 
 
 class SpacedCodec:

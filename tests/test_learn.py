@@ -19,7 +19,7 @@ from learn.regions import RegionError, parse_regions, strip_markers
 from learn.twins import PROJECT_ROOT, twins
 
 # What the guide and the diff page read: copied into a scratch tree to break things in.
-SOURCES = ("docs", "flask_app", "sanic_app", "shared/stores", "tests", "examples")
+SOURCES = ("docs", "flask_app", "sanic_app", "shared", "tests", "examples")
 
 
 @pytest.fixture
@@ -154,10 +154,12 @@ def test_the_diff_page_renders_in_headless_chromium(tmp_path):
 
 # the workshop
 
-# Two contract tests that need nothing but GET /: enough to watch that route change hands.
+# Two contract tests that need nothing but GET /, enough to watch that route change hands, and
+# one of GET /rand, to watch the grader fail a handler that blocks the event loop.
 INDEX_TESTS = [
     "tests/test_api_reads.py::test_index_names_the_app_and_its_framework",
     "tests/test_api_reads.py::test_head_answers_like_get_without_a_body[app-/]",
+    "tests/test_api_reads.py::test_head_on_rand",
 ]
 
 
@@ -187,11 +189,19 @@ def test_a_workshop_copy_moves_to_sanic_one_route_at_a_time(copy_name):
     assert no_routes.framework == "sanic"
     assert not row(no_routes, "GET /").done and row(no_routes, "GET /").served_by == "nobody"
 
-    # Step 2: one route, converted: it passes, the others are still nobody's.
-    convert_to_sanic(target, copy_name, keep_routes=("route-index",))
+    # Step 2: one route, converted: it passes, the others are still nobody's; and one route
+    # converted with a blocking call left in: the loop guard fails it, naming its handler.
+    convert_to_sanic(target, copy_name, keep_routes=("route-index", "route-rand"))
+    routes = target / "packages.py"
+    handler = "async def random_package(request: Request):\n"
+    blocking = "    __import__('time').sleep(0.05)  # a blocking library call\n"
+    routes.write_text(routes.read_text("utf-8").replace(handler, handler + blocking), "utf-8")
     one_route = workshop.grade(spec, INDEX_TESTS)
-    assert row(one_route, "GET /").done
-    assert row(one_route, "GET /rand").served_by == "nobody"
+    assert row(one_route, "GET /").done and not row(one_route, "GET /").failure
+    assert row(one_route, "GET /packages").served_by == "nobody"
+    rand = row(one_route, "GET /rand")
+    assert rand.served_by == "sanic" and rand.passed == 0 < rand.total
+    assert "LoopBlocked" in rand.failure and "random_package blocked the event loop" in rand.failure
     assert not one_route.done
 
 

@@ -10,7 +10,7 @@ from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.bodies import openapi_document
 from shared.paths import read_target
-from shared.problems import NotFound as ProblemNotFound
+from shared.problems import ResourceNotFound
 from shared.settings import Settings
 
 CONTRACT_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
@@ -100,4 +100,4 @@ def test_the_documented_path_rule_holds_in_both_routing_tables():
                 False,
                 False,
             )
-        assert isinstance(read_target("/" + path).problem, ProblemNotFound)
+        assert isinstance(read_target("/" + path).problem, ResourceNotFound)

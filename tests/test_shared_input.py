@@ -17,7 +17,7 @@ from shared.problems import (
     HeaderFieldsTooLarge,
     HttpError,
     InvalidBody,
-    NotFound,
+    ResourceNotFound,
     Unauthorized,
     UnsupportedMediaType,
     UriTooLong,
@@ -52,7 +52,7 @@ def test_targets_are_normalized_as_rfc_3986_says(target, path):
 
 @pytest.mark.parametrize("target", ["//", "//packages/flask", "/packages//flask", "/a%2F/%2F//"])
 def test_an_empty_segment_names_no_resource(target):
-    assert isinstance(read_target(target).problem, NotFound)
+    assert isinstance(read_target(target).problem, ResourceNotFound)
 
 
 @pytest.mark.parametrize(

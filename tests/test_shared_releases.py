@@ -16,7 +16,7 @@ import pytest
 from shared import releases
 from shared.index_client import IndexClient
 from shared.index_client_async import AsyncIndexClient
-from shared.problems import BadGateway, GatewayTimeout, NotFound
+from shared.problems import BadGateway, GatewayTimeout, ResourceNotFound
 from shared.releases import releases_body
 from shared.settings import Settings
 
@@ -135,7 +135,7 @@ def test_anything_but_the_json_api_is_502(body):
 
 
 def test_an_index_404_is_ours_and_any_other_status_is_502():
-    with pytest.raises(NotFound) as raised:
+    with pytest.raises(ResourceNotFound) as raised:
         releases_body("demo", 404, b'{"message": "Not Found"}')
     assert "index" in raised.value.detail
     for status in (301, 403, 429, 500, 503):

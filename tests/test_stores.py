@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from shared.model import Package, normalize_name
-from shared.problems import Conflict, NotFound, PreconditionFailed, StoreUnavailable
+from shared.problems import Conflict, PreconditionFailed, ResourceNotFound, StoreUnavailable
 from shared.query import PageQuery, matches_query
 from shared.settings import Settings
 from shared.stores import create_async_store, create_store, sql
@@ -259,9 +259,9 @@ def test_a_refused_change_changes_nothing(store):
 
 
 def test_writes_to_an_absent_package_are_404(store):
-    with pytest.raises(NotFound):
+    with pytest.raises(ResourceNotFound):
         store.update("absent", lambda current: current)
-    with pytest.raises(NotFound):
+    with pytest.raises(ResourceNotFound):
         store.delete("absent", lambda current: None)
 
 

@@ -69,6 +69,7 @@ class PostgresStore(SqlStore):
         self._settings = settings
         self._pool: ConnectionPool | None = None
 
+    # region: open
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = ConnectionPool(**pool_arguments(self._settings), configure=configure)
@@ -81,6 +82,8 @@ class PostgresStore(SqlStore):
         except BaseException:
             self.close()  # a worker that cannot start leaves no pool behind
             raise
+
+    # endregion
 
     def close(self) -> None:
         # Forget the pool first, so that a second close() does nothing (as in the twin).

@@ -28,6 +28,7 @@ class AsyncPostgresStore(AsyncSqlStore):
         self._settings = settings
         self._pool: AsyncConnectionPool | None = None
 
+    # region: open
     async def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = AsyncConnectionPool(
@@ -42,6 +43,8 @@ class AsyncPostgresStore(AsyncSqlStore):
         except BaseException:
             await self.close()  # a worker that cannot start leaves no pool behind
             raise
+
+    # endregion
 
     async def close(self) -> None:
         # Forget the pool first: a second close() (Sanic may run shutdown listeners twice)

@@ -102,6 +102,7 @@ class SqliteStore(SqlStore):
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
 
+    # region: open
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         try:
@@ -113,6 +114,8 @@ class SqliteStore(SqlStore):
         except BaseException:
             self.close()  # a worker that cannot start leaves nothing open behind
             raise
+
+    # endregion
 
     def close(self) -> None:
         # Forget the connection first, so that a second close() does nothing (as in the twin).

@@ -40,6 +40,7 @@ class AsyncSqliteStore:
         self._thread: ThreadPoolExecutor | None = None
         self._reader: sqlite3.Connection | None = None  # bounded reads, on the loop
 
+    # region: open
     async def open(self, seed: Iterable[Package] = ()) -> None:
         """Open the sync store in the thread (creating, upgrading or seeding the schema there,
         off the loop), then the loop's own read connection."""
@@ -51,6 +52,8 @@ class AsyncSqliteStore:
         except BaseException:
             await self.close()  # a worker that cannot start leaves no thread behind
             raise
+
+    # endregion
 
     async def close(self) -> None:
         # Forget both before awaiting: Sanic may run its after_server_stop listeners twice.
