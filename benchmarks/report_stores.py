@@ -97,7 +97,7 @@ def search_terms_table(document: dict) -> list[str]:
     store_list = stores(document)
     lines = [
         "| term | catalogue | matches | "
-        + " | ".join(f"{store}: Flask p50 / p99 ms | Sanic" for store in store_list)
+        + " | ".join(f"{store}, Flask: p50 / p99 ms | {store}, Sanic" for store in store_list)
         + " |",
         "|---|--:|--:|" + "--:|--:|" * len(store_list),
     ]
