@@ -336,3 +336,20 @@ def test_the_report_judges_each_figure_of_issues_7_and_8(tmp_path):
     assert readme_text.startswith("intro\n<!-- bench:stores:start -->\nWith 5,000 packages")
     assert "old" not in readme_text and "\nmiddle\n" in readme_text
     assert "Flask on a sync worker serves 19 req/s" in readme_text
+
+
+def test_the_report_names_a_skipped_store_and_why(tmp_path):
+    document = canned_document()
+    document["runs"] = [run for run in document["runs"] if run["store"] != "postgresql"]
+    document["search_answers"] = {
+        key: answers
+        for key, answers in document["search_answers"].items()
+        if not key.startswith("postgresql")
+    }
+    reason = "PostgreSQL binaries not found (initdb, pg_ctl): PostgreSQL tests skipped"
+    document["conditions"] |= {"stores_skipped": {"postgresql": reason}, "postgresql": None}
+    write_report(document, tmp_path / "benchmarks.md")
+    text = (tmp_path / "benchmarks.md").read_text()
+    assert f"- **postgresql was not measured**: {reason}." in text
+    assert "| route | memory 5,000 | memory 700,000 | sqlite 5,000 | sqlite 700,000 |" in text
+    assert "PostgreSQL skipped: PostgreSQL binaries not found" in text
