@@ -82,7 +82,8 @@ bench: env  ## every store, two sizes, the async lessons (~12 min): docs/benchma
 bench-quick: env  ## a short bench (~1 min, rand and floor, memory) into benchmarks/results/quick
 	$(RUN) python -m benchmarks --scenarios rand floor --frameworks flask sanic --stores memory \
 	  --sizes 5000 --duration 4 --warmup 0.5 --ab-duration 3 \
-	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md
+	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md \
+	  --time-budget 90
 
 docs: env  ## write docs/migration.md and docs/diff.html from the code they quote
 	$(RUN) python -m learn.guide

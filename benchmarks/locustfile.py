@@ -11,17 +11,30 @@ Paths come from ``shared.routes``, names from the seed catalogue: nothing is ret
 
 import math
 import random
+import time
 import uuid
+import zlib
 
 import gevent
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, constant_throughput, events, task
 
-from benchmarks.scenarios import daily_path, package_path, releases_path, search_path, seed_names
+from benchmarks.scenarios import (
+    EXPORT_READER_PACE,
+    EXPORTERS,
+    daily_path,
+    package_path,
+    read_export,
+    releases_path,
+    search_path,
+    seed_names,
+)
 from shared import routes
 from shared.query import DEFAULT_PER_PAGE
 from shared.settings import Settings
 
 SEED_PAGES = math.ceil(len(seed_names()) / DEFAULT_PER_PAGE)
+# What an exporter reads at a time: small enough that the readers' answers are read between.
+EXPORT_CHUNK_BYTES = 16 * 1024
 
 
 @events.init.add_listener
@@ -92,6 +105,44 @@ class UpstreamUser(BenchUser):
     @task
     def releases(self):
         self.client.get(releases_path(random), name=routes.PACKAGE_RELEASES)
+
+
+class PacedRandUser(BenchUser):
+    """A reader of the export scenario: ``/rand`` at a steady pace, not as fast as it can."""
+
+    wait_time = constant_throughput(EXPORT_READER_PACE)
+
+    @task
+    def random_package(self):
+        self.client.get(routes.RANDOM)
+
+
+class ExportUser(BenchUser):
+    """Exports the catalogue, reading the gzip stream to its end, one export after another.
+
+    The body is read raw and decompressed chunk by chunk: decompressing it whole at the end
+    would hold Locust's loop for milliseconds and delay the readers' answers it measures. An
+    export counts as failed unless its gzip stream is complete (its trailer checks the length
+    and CRC); its response time is the whole export's, not the headers'.
+    """
+
+    fixed_count = EXPORTERS
+
+    @task
+    def export(self):
+        started = time.perf_counter()
+        with self.client.get(routes.EXPORT, stream=True, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return
+            chunks = response.iter_content(EXPORT_CHUNK_BYTES, decode_content=False)
+            try:
+                length = read_export(chunks)
+            except zlib.error as error:
+                response.failure(error)
+                return
+            response.request_meta["response_time"] = (time.perf_counter() - started) * 1000
+            response.request_meta["response_length"] = length
 
 
 class ReadUser(BenchUser):

@@ -9,12 +9,30 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from benchmarks.report_stores import by_key, mark
-from benchmarks.results import cpu_ratio, find, size_name, stores
-from benchmarks.scenarios import FLOORS, UPSTREAM_DELAY_MS, UPSTREAM_SETUPS
+from benchmarks.results import cpu_ratio, find, size_name, stores, talk_setting
+from benchmarks.scenarios import (
+    EXPORT_READER_PACE,
+    EXPORT_READERS,
+    EXPORTERS,
+    FLOORS,
+    UPSTREAM_DELAY_MS,
+    UPSTREAM_SETUPS,
+)
 from benchmarks.setups import FRAMEWORK_NAMES
+from shared import routes
 
 NONE = "-"
 UPSTREAM_OVER_SYNC = 20  # issue 8: Sanic's upstream req/s over Flask's sync worker's
+EXPORT_P99_GROWTH = 2  # issue 8: readers' p99 during exports, offload on, over theirs without
+# The export scenario's runs: (scenario, set-up), and what the exports were, for the chart and
+# for the table.
+EXPORT_CONDITIONS = (
+    ("readers", "flask", "no exports", "none"),
+    ("export", "flask", "exports", "in the worker, which serves one request at a time"),
+    ("readers", "sanic", "no exports", "none"),
+    ("export", "sanic", "offload on", "offload on: compressed in the loop's executor"),
+    ("export", "sanic-export-on-loop", "offload off", "offload off: compressed on the loop"),
+)
 FRAMEWORK_COLORS = {
     "flask": "#4a4a4a",
     "sanic": "#d9534f",
@@ -106,6 +124,118 @@ def upstream_checks(document: dict) -> list[str]:
     ]
 
 
+# The export scenario
+
+
+def readers(run: dict) -> dict:
+    """The readers' own figures of a run: its ``/rand`` requests, apart from the exports."""
+    whole = {"requests": run["requests"], **run["latency_ms"]}  # a run of readers alone
+    own = run.get("by_name", {}).get(routes.RANDOM, whole)
+    return {**own, "rps": own["requests"] / run["load_s"]}
+
+
+def exports(run: dict) -> dict | None:
+    return run.get("by_name", {}).get(routes.EXPORT)
+
+
+def export_runs(document: dict) -> list[tuple[dict, str, str]]:
+    """(run, what the exports were in short and in full) of every export condition measured,
+    in the report's order."""
+    runs = document["runs"]
+    return [
+        (run, short, condition)
+        for scenario, setup, short, condition in EXPORT_CONDITIONS
+        if (run := find(runs, scenario, setup))
+    ]
+
+
+def export_baseline(document: dict, framework: str) -> dict | None:
+    return find(document["runs"], "readers", framework)
+
+
+def export_intro(document: dict) -> list[str]:
+    store, size = talk_setting(document)
+    return [
+        f"{EXPORT_READERS} readers ask for `/rand`, each {EXPORT_READER_PACE} times a second "
+        f"at most ({EXPORT_READERS * EXPORT_READER_PACE} req/s in all, well below what either "
+        f"app serves, so that their latency shows what holds them up rather than a queue), "
+        f"first alone, then while {EXPORTERS} other users export the catalogue ({store} store, "
+        f"{size_name(size)} packages) one export after another, each read to the end of its "
+        "gzip stream. The export encodes and compresses a batch of packages at a time: Sanic "
+        "does it in a thread of the loop's executor (`PYADAY_EXPORT_OFFLOAD=1`, the default) "
+        "or on the loop (`0`); Flask does it in its worker, which serves one request at a "
+        "time. The readers' latencies are their own, apart from the exports'; an export's p50 "
+        "is the time to read a whole export."
+    ]
+
+
+def export_table(document: dict) -> list[str]:
+    measured_runs = export_runs(document)
+    if not measured_runs:
+        return ["The export scenario was not measured in this run."]
+    lines = [
+        "| app | exports | readers' req/s | readers' p50 ms | p99 ms | p99 over no exports "
+        "| exports done | an export's p50 ms | server used its core | failures |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for run, _, condition in measured_runs:
+        own, baseline = readers(run), export_baseline(document, run["framework"])
+        growth = f"{own['p99'] / readers(baseline)['p99']:.1f}x" if baseline else NONE
+        exported = exports(run)
+        cells = [
+            label(document, run["setup"]),
+            condition,
+            f"{own['rps']:,.0f}",
+            f"{own['p50']:,}",
+            f"{own['p99']:,}",
+            growth if run["scenario"] == "export" else NONE,
+            f"{exported['requests']:,}" if exported else NONE,
+            f"{exported['p50']:,}" if exported else NONE,
+            f"{run['server_cpu_share']:.0%}",
+            f"{run['failures']:,}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def export_growths(document: dict) -> dict[str, tuple[dict, dict, float]]:
+    """Sanic's readers during exports against without, by offload setting: (readers during,
+    readers without, p99 growth)."""
+    runs = document["runs"]
+    baseline = export_baseline(document, "sanic")
+    if not baseline:
+        return {}
+    without = readers(baseline)
+    growths = {}
+    for setting, setup in (("on", "sanic"), ("off", "sanic-export-on-loop")):
+        if run := find(runs, "export", setup):
+            during = readers(run)
+            growths[setting] = (during, without, during["p99"] / max(without["p99"], 1))
+    return growths
+
+
+def export_checks(document: dict) -> list[str]:
+    growths = export_growths(document)
+    if "on" not in growths:
+        return ["- export: not measured in this run."]
+    during, without, growth = growths["on"]
+    lines = [
+        f"- {mark(growth <= EXPORT_P99_GROWTH)} export, offload on: Sanic's readers' p99 during "
+        f"exports {during['p99']:,} ms, {growth:.1f}x their {without['p99']:,} ms without "
+        f"exports (goal: at most {EXPORT_P99_GROWTH}x)."
+    ]
+    if "off" in growths:
+        during, without, growth = growths["off"]
+        lines.append(
+            f"- ✓ export, offload off, shown: Sanic's readers' p99 during exports "
+            f"{during['p99']:,} ms, {growth:.1f}x their {without['p99']:,} ms without exports "
+            f"(p50 {during['p50']:,} against {without['p50']:,} ms)."
+        )
+    else:
+        lines.append("- ✗ export, offload off: not measured in this run.")
+    return lines
+
+
 # README
 
 
@@ -159,8 +289,29 @@ def async_lessons_markdown(document: dict) -> list[str]:
 
 
 def export_summary(document: dict) -> str | None:
-    """Readers' latency during exports, once the export scenario exists in the results."""
-    return None
+    """Readers' latency during exports, with the offload on and off, against without exports."""
+    growths = export_growths(document)
+    if not growths:
+        return None
+    without = next(iter(growths.values()))[1]
+    parts = [
+        f"offload {setting}, {during['p99']:,} ms ({growth:.1f}x)"
+        for setting, (during, _, growth) in growths.items()
+    ]
+    text = (
+        f"{EXPORT_READERS} readers ask for `/rand`, {EXPORT_READERS * EXPORT_READER_PACE} "
+        f"req/s in all, while {EXPORTERS} users export the catalogue (`GET /export`, gzip) "
+        f"one export after another: Sanic's readers' p99 is {without['p99']:,} ms without "
+        f"exports; during them, with the " + " and with the ".join(parts)
+    )
+    runs = document["runs"]
+    flask_without, flask_during = (find(runs, s, "flask") for s in ("readers", "export"))
+    if flask_without and flask_during:
+        text += (
+            f"; Flask's sync worker, which serves one request at a time, goes from "
+            f"{readers(flask_without)['p99']:,} to {readers(flask_during)['p99']:,} ms"
+        )
+    return text
 
 
 def store_ratios(document: dict, scenario: str) -> list[tuple[str, float]]:
@@ -218,15 +369,17 @@ def database_part(pair: tuple[dict, dict]) -> str:
 
 
 def draw_async_chart(document: dict, path: Path) -> bool:
-    """The floors' capacity per core, and every upstream set-up's req/s."""
+    """The floors' capacity per core, every upstream set-up's req/s, and the export
+    scenario's readers' latency."""
     runs = document["runs"]
     upstream = upstream_runs(document)
     floors = [(s, r) for s, r in LANDSCAPE[:2] if any(find(runs, s, f) for f in FLOORS)]
-    if not (upstream or floors):
+    export = export_runs(document)
+    if not (upstream or floors or export):
         return False
-    figure = Figure(figsize=(12, 9))
+    figure = Figure(figsize=(12, 13))
     FigureCanvasAgg(figure)
-    top, bottom = figure.subplots(2, 1)
+    top, bottom, last = figure.subplots(3, 1)
     width = 0.8 / len(FLOORS)
     for index, setup in enumerate(FLOORS):
         heights = [
@@ -248,7 +401,23 @@ def draw_async_chart(document: dict, path: Path) -> bool:
     bottom.set_xticks(range(len(upstream)), names, fontsize="small")
     bottom.set_title(f"upstream: req/s, the index answering after {UPSTREAM_DELAY_MS} ms")
     bottom.grid(axis="y", alpha=0.3)
+    draw_export_panel(last, export)
     figure.suptitle(f"The async lessons and the landscape ({document['started_at']})")
     figure.tight_layout(rect=(0, 0, 1, 0.97))
     figure.savefig(path, dpi=80)
     return True
+
+
+def draw_export_panel(axes, export: list[tuple[dict, str, str]]) -> None:
+    """The readers' p50 and p99 in each export condition, side by side."""
+    names = [f"{FRAMEWORK_NAMES[run['framework']]}, {short}" for run, short, _ in export]
+    for offset, (percentile, alpha) in ((-0.2, ("p50", 0.55)), (0.2, ("p99", 1.0))):
+        heights = [readers(run)[percentile] for run, _, _ in export]
+        colors = [FRAMEWORK_COLORS[run["framework"]] for run, _, _ in export]
+        places = [i + offset for i in range(len(export))]
+        bars = axes.bar(places, heights, 0.4, color=colors, alpha=alpha)
+        axes.bar_label(bars, [f"{percentile} {ms:,}" for ms in heights], fontsize="small")
+    axes.set_xticks(range(len(export)), names, fontsize="small")
+    axes.set_ylabel("ms")
+    axes.set_title("export: the readers' /rand latency in ms, p50 (light) and p99")
+    axes.grid(axis="y", alpha=0.3)

@@ -8,6 +8,8 @@ which has none) and its load generator (``tool``).
 from collections.abc import Iterator
 
 PYADAY = ("flask", "sanic")
+# The async lessons' scenarios: compared among their own set-ups, not in the talk's table.
+LESSONS = ("upstream", "readers", "export")
 SIZE_NAMES = {5000: "5,000", 700_000: "700,000"}
 
 
@@ -37,14 +39,14 @@ def size_name(size: int) -> str:
 
 def talk_runs(document: dict) -> list[dict]:
     """The runs of the talk's comparison: pyaday's two apps at the talk setting, and their
-    floors; not the upstream set-ups."""
+    floors; not the async lessons' scenarios."""
     setting = talk_setting(document)
     setups = (*PYADAY, *(f"floor-{name}" for name in PYADAY))
     return [
         run
         for run in document["runs"]
         if run["setup"] in setups
-        and run["scenario"] != "upstream"
+        and run["scenario"] not in LESSONS
         and (run["store"] is None or (run["store"], run["catalogue"]) == setting)
     ]
 

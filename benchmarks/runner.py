@@ -226,7 +226,7 @@ class SessionBench:
         """The server's record, its search answers' digests, and every measurement."""
         session, options = self.session, self.options
         token = secrets.token_urlsafe(16)  # only this run's curators may write
-        env = {"PYADAY_CURATOR_TOKENS": token}
+        env = {"PYADAY_CURATOR_TOKENS": token, **dict(session.setup.env)}
         if self.index_url:
             env["PYADAY_INDEX_URL"] = self.index_url
         log = self.workdir / session.name
@@ -329,7 +329,7 @@ class RunContext:
     def locust(self, duration_s: int, suffix: str, progress: Progress | None = None):
         prefix = Path(f"{self.log}-{self.scenario.name}-{suffix}")
         command = loadgen.locust_command(
-            self.scenario.user_class,
+            self.scenario.user_classes,
             self.server.url,
             self.users,
             duration_s,

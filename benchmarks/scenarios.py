@@ -3,7 +3,8 @@ requests each sends (here, not in locustfile.py: importing Locust patches the pr
 runner sends the same requests to warm each server up).
 """
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -32,6 +33,14 @@ UPSTREAM_SETUPS = (
     "floor-flask-gthread",
     *FLOORS[1:],
 )
+# The export scenario: readers ask for /rand at a steady pace, well below what either app serves,
+# so that their latency shows what holds their requests up, not a queue of their own; meanwhile
+# other users export the catalogue, one export after another. It runs without exports, then
+# with them on each app, then on Sanic with the export on its loop (PYADAY_EXPORT_OFFLOAD=0).
+EXPORT_READERS = 20
+EXPORT_READER_PACE = 20  # requests a second, each reader: 400 in all
+EXPORTERS = 2
+EXPORT_SETUPS = ("flask", "sanic", "sanic-export-on-loop")
 
 
 @cache
@@ -64,10 +73,22 @@ def releases_path(draw) -> str:
     return routes.PACKAGE_RELEASES.replace("<name>", name)
 
 
+def read_export(chunks: Iterable[bytes]) -> int:
+    """An export's length once decompressed, read chunk by chunk to the end of its gzip stream;
+    ``zlib.error`` if it is not gzip or ends before the trailer (CRC-32 and length) that
+    tells a whole export from one cut short."""
+    stream, length = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS), 0
+    for chunk in chunks:
+        length += len(stream.decompress(chunk))
+    if not stream.eof:
+        raise zlib.error("the gzip stream ended before its trailer")
+    return length
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    user_class: str  # its class in locustfile.py
+    user_class: str  # its class in locustfile.py; several, space-separated, run side by side
     path: Draw  # a request it sends, for the warm-up (the writes of curate warm up on reads)
     setups: tuple[str, ...] = PYADAY  # the servers it runs against (benchmarks/setups.py)
     route: str | None = None  # the one read route it measures, as the per-store tables say
@@ -79,6 +100,10 @@ class Scenario:
     # Scenarios of the same group share a server of each set-up, store and size; a group of
     # its own gets fresh servers, started one after the other.
     group: str = "main"
+
+    @property
+    def user_classes(self) -> list[str]:
+        return self.user_class.split()
 
     @property
     def floor(self) -> bool:
@@ -134,6 +159,21 @@ SCENARIOS = {
             users=UPSTREAM_USERS,
             needs_index=True,
             group="upstream",
+        ),
+        # The export scenario's readers alone, then beside the exporters (see EXPORT_READERS).
+        Scenario(
+            "readers",
+            "PacedRandUser",
+            fixed(routes.RANDOM),
+            setups=EXPORT_SETUPS[:2],
+            users=EXPORT_READERS,
+        ),
+        Scenario(
+            "export",
+            "PacedRandUser ExportUser",
+            fixed(routes.RANDOM),
+            setups=EXPORT_SETUPS,
+            users=EXPORT_READERS + EXPORTERS,
         ),
     )
 }

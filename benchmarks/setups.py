@@ -1,5 +1,5 @@
 """The servers ``make bench`` starts: pyaday's two apps as deployed, the variants the
-``upstream`` scenario compares them with, and each framework's bare floor app.
+``upstream`` and ``export`` scenarios compare them with, and each framework's bare floor app.
 
 A set-up is one command and what the report says of it. Every one serves one worker process
 (``PYADAY_WORKERS``) on the address of ``PYADAY_HOST`` and ``PYADAY_PORT``.
@@ -21,6 +21,7 @@ class Setup:
     app: str  # "pyaday", or "floor": the framework's bare app (benchmarks/floor_*.py)
     server: str  # how it is served, in the report's words
     command: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()  # settings of this set-up only
 
     @property
     def label(self) -> str:
@@ -35,6 +36,15 @@ SETUPS = {
     for setup in (
         Setup("flask", "flask", "pyaday", "gunicorn sync worker", tuple(SERVER_COMMANDS["flask"])),
         Setup("sanic", "sanic", "pyaday", "Sanic's server", tuple(SERVER_COMMANDS["sanic"])),
+        # The export scenario's "offload off": each batch encoded and compressed on the loop.
+        Setup(
+            "sanic-export-on-loop",
+            "sanic",
+            "pyaday",
+            "Sanic's server, export on the loop",
+            tuple(SERVER_COMMANDS["sanic"]),
+            env=(("PYADAY_EXPORT_OFFLOAD", "0"),),
+        ),
         Setup(
             "flask-gthread",
             "flask",

@@ -6,10 +6,12 @@ document whose figures are chosen to pass some checks and fail others.
 """
 
 import asyncio
+import gzip
 import json
 import random
 import subprocess
 import sys
+import zlib
 from inspect import iscoroutinefunction
 
 import pytest
@@ -18,7 +20,14 @@ from fastapi.testclient import TestClient
 from benchmarks import flask_async, floor_fastapi, floor_flask, floor_quart, floor_sanic
 from benchmarks.report import write_report
 from benchmarks.runner import BenchOptions, plan
-from benchmarks.scenarios import DEFAULT_SCENARIOS, FLOORS, SCENARIOS, UPSTREAM_SETUPS
+from benchmarks.scenarios import (
+    DEFAULT_SCENARIOS,
+    EXPORT_SETUPS,
+    FLOORS,
+    SCENARIOS,
+    UPSTREAM_SETUPS,
+    read_export,
+)
 from benchmarks.servers import PROJECT_ROOT
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
@@ -52,8 +61,18 @@ def test_every_scenario_request_reaches_a_route_of_both_apps(framework_name, pac
                     assert client.get(path).status == 200, (scenario.name, path)
         for path in (routes.HEALTH, routes.OPENAPI, routes.PACKAGES + "?page=2"):
             assert client.get(path).status == 200, path
+        # What the export scenario's exporters read, and how they tell it whole.
+        exported, _ = client.stream_request(routes.EXPORT, during=[])  # gzip, as sent
+        assert exported.status == 200
+        assert read_export(chunks_of(exported.body)) == len(gzip.decompress(exported.body))
+        with pytest.raises(zlib.error):
+            read_export(chunks_of(exported.body[:-8]))  # cut before the trailer
     finally:
         client.close()
+
+
+def chunks_of(body: bytes, size: int = 1000) -> list[bytes]:
+    return [body[start : start + size] for start in range(0, len(body), size)]
 
 
 def test_every_scenario_has_its_locust_user_class():
@@ -65,7 +84,8 @@ def test_every_scenario_has_its_locust_user_class():
         timeout=60,
         check=True,
     ).stdout.split()
-    assert {scenario.user_class for scenario in SCENARIOS.values()} <= set(listed)
+    wanted = {name for scenario in SCENARIOS.values() for name in scenario.user_classes}
+    assert wanted <= set(listed)
 
 
 def test_the_plan_starts_each_server_once_and_runs_ab_where_the_talk_measured():
@@ -88,10 +108,19 @@ def test_the_plan_starts_each_server_once_and_runs_ab_where_the_talk_measured():
     assert {s.setup.name for s in sessions if s.scenarios[0].group == "upstream"} == set(
         UPSTREAM_SETUPS
     )
+    # The export scenario's readers alone on both apps, and beside exports on both and on
+    # Sanic with the offload off: at the talk's setting, on the servers of the other scenarios
+    # but the one that needs its own setting.
+    export = {
+        (s.setup.name, s.store, s.size): s for s in sessions if SCENARIOS["export"] in s.scenarios
+    }
+    assert set(export) == {(setup, *options.pairs[0]) for setup in EXPORT_SETUPS}
+    (on_loop,) = [s for s in sessions if dict(s.setup.env).get("PYADAY_EXPORT_OFFLOAD") == "0"]
+    assert on_loop.scenarios == (SCENARIOS["export"],)
     # 6 per-store routes on 6 stores and sizes, for 2 apps; hello (Locust, ab -k, ab) and
     # rand's ab runs at the talk's setting only; 2 floor scenarios on 4 floors; curate on 2
-    # apps; 8 upstream set-ups.
-    measurements = 6 * 6 * 2 + 3 * 2 + 2 * 2 + 2 * 4 + 2 + 8
+    # apps; 8 upstream set-ups; readers on 2 apps, export on 3 set-ups.
+    measurements = 6 * 6 * 2 + 3 * 2 + 2 * 2 + 2 * 4 + 2 + 8 + 2 + 3
     assert sum(s.measurements(options) for s in sessions) == measurements
 
 
@@ -199,6 +228,15 @@ def canned_run(scenario, setup, store, size, cpu_us, p99=10, rps=1000.0, **extra
     }  # fmt: skip
 
 
+EXPORT_RUNS = (  # scenario, set-up, the readers' p99
+    ("readers", "flask", 12),
+    ("export", "flask", 150),
+    ("readers", "sanic", 4),
+    ("export", "sanic", 7),
+    ("export", "sanic-export-on-loop", 30),
+)
+
+
 def canned_document() -> dict:
     """Figures chosen so that some of issue 7's and 8's checks hold and others do not."""
     cpu = {  # (scenario, store): (Flask µs, Sanic µs), the same at both sizes
@@ -235,6 +273,18 @@ def canned_document() -> dict:
     for setup, rps in zip(UPSTREAM_SETUPS, (19, 500, 18, 600, 400, 550, 300, 350), strict=True):
         store, size = (None, None) if setup.startswith("floor-") else ("memory", 5000)
         runs.append(canned_run("upstream", setup, store, size, 1500, 250, rps))
+    # Export: Sanic's readers' p99 is 4 ms alone, 7 during exports with the offload on (1.8x:
+    # holds), 30 with it off (7.5x); Flask's 12 alone, 150 during. Each run's latency over all
+    # its requests, exports included, reads 500 ms: the report must take the readers' own.
+    for scenario, setup, p99 in EXPORT_RUNS:
+        extra = {}
+        if scenario == "export":
+            extra["by_name"] = {
+                "/rand": {"requests": 1200, "p50": p99 // 3, "p95": p99, "p99": p99},
+                "/export": {"requests": 40, "p50": 90, "p95": 120, "p99": 130},
+            }
+        whole_p99 = 500 if scenario == "export" else p99
+        runs.append(canned_run(scenario, setup, "memory", 5000, 300, whole_p99, 300.0, **extra))
     answers = {"flask": {"total": 9000, "sha256": "a1"}, "django": {"total": 27000, "sha256": "b2"}}
     search_answers = {
         f"{store}/{size}/main_{store}_{size}_{fw}": answers
@@ -277,7 +327,9 @@ def canned_document() -> dict:
                 },
                 "sanic": {"server": "sanic", "workers": 1, "keep_alive": True},
             },
-            "setups": {setup: f"{setup} label" for setup in (*UPSTREAM_SETUPS, *FLOORS)},
+            "setups": {
+                setup: f"{setup} label" for setup in (*UPSTREAM_SETUPS, *FLOORS, *EXPORT_SETUPS)
+            },
             "client_keep_alive": {"locust": True},
             "stores_skipped": {},
             "seed_s": {"sqlite/700000": 33.0},
@@ -326,6 +378,13 @@ def test_the_report_judges_each_figure_of_issues_7_and_8(tmp_path):
     # Upstream: Sanic 600 req/s is 31.6x Flask's sync 19, and above gthread's 500.
     assert check_line(text, "upstream: Sanic 600 req/s, 31.6x").startswith("- ✓")
     assert check_line(text, "upstream: Sanic 600 req/s against").startswith("- ✓")
+    # Export: the readers' own p99, not the run's over its exports too.
+    assert (
+        check_line(text, "export, offload on: Sanic's readers' p99 during exports 7 ms, 1.8x")[2]
+        == "✓"
+    )
+    assert "30 ms, 7.5x their 4 ms without exports" in check_line(text, "export, offload off")
+    assert "| offload off: compressed on the loop | 300 | 10 | 30 | 7.5x | 40 | 90 |" in text
     assert check_line(text, "This run took 10.8 min").startswith("- ✓")
     assert "| `GET /rand` | 5.0x | 5.0x | 4.0x | 4.0x | 2.2x | 2.2x |" in text
     # The one-user search, term by term: 12, 25 and 40 ms at the p99 on each store.
@@ -336,6 +395,22 @@ def test_the_report_judges_each_figure_of_issues_7_and_8(tmp_path):
     assert readme_text.startswith("intro\n<!-- bench:stores:start -->\nWith 5,000 packages")
     assert "old" not in readme_text and "\nmiddle\n" in readme_text
     assert "Flask on a sync worker serves 19 req/s" in readme_text
+    assert (
+        "Sanic's readers' p99 is 4 ms without exports; during them, with the offload on, 7 ms "
+        "(1.8x) and with the offload off, 30 ms (7.5x); Flask's sync worker, which serves one "
+        "request at a time, goes from 12 to 150 ms" in readme_text
+    )
+
+
+def test_the_export_check_fails_when_the_offload_does_not_keep_the_readers_p99(tmp_path):
+    document = canned_document()
+    (during,) = [
+        run for run in document["runs"] if (run["scenario"], run["setup"]) == ("export", "sanic")
+    ]
+    during["by_name"]["/rand"]["p99"] = 9  # 2.2x the 4 ms without exports
+    write_report(document, tmp_path / "benchmarks.md")
+    line = check_line((tmp_path / "benchmarks.md").read_text(), "export, offload on")
+    assert line.startswith("- ✗") and "9 ms, 2.2x" in line
 
 
 def test_the_report_names_a_skipped_store_and_why(tmp_path):
