@@ -12,8 +12,10 @@ from flask_app.web import (
     package_response,
     raw_json_response,
     store,
+    stream_response,
+    streamed_head,
 )
-from shared import bodies, releases, routes, writes
+from shared import bodies, export, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_number, random_draw, utc_today
@@ -168,6 +170,33 @@ def package_releases(name: str):
         raise no_such_package(key)
     body = index_client().releases(key)
     return json_response(body, headers=releases.CACHE_HEADERS)
+
+
+# endregion
+
+
+# region: route-export
+@blueprint.get(routes.EXPORT)
+def export_catalogue():
+    if request.method == "HEAD":  # Flask runs the GET view for HEAD: stop before the export
+        return streamed_head(export.HEADERS)
+    encoder = export.GzipNdjson(codec())
+    batches = store().export_batches()
+    # The first batch, here in the view, takes the snapshot: a store that fails answers 503,
+    # where a failure once the response streams could only cut it short.
+    first = next(batches, None)
+
+    # Runs as the server sends the response, after the view has returned; it needs nothing
+    # of the request, so no stream_with_context.
+    def chunks(batch):
+        while batch is not None:
+            yield encoder.compress(batch)
+            batch = next(batches, None)
+        yield encoder.finish()
+
+    # The server closes the response at its end, or when the client goes away: closing
+    # ``batches`` then ends the snapshot.
+    return stream_response(chunks(first), export.HEADERS, on_close=batches.close)
 
 
 # endregion

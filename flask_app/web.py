@@ -1,5 +1,6 @@
 """Request and response helpers: where Flask's request globals meet the shared code."""
 
+from collections.abc import Callable, Iterator
 from urllib.parse import quote, unquote
 
 from flask import Request, Response, current_app, g, jsonify, request
@@ -157,6 +158,24 @@ def package_response(package: Package, status: int = 200) -> Response:
     """A package with its strong ETag (and, for a 201, where it now lives)."""
     payload, etag = bodies.package_representation(codec(), package)
     return raw_json_response(payload, status, bodies.package_headers(package, etag, status))
+
+
+def stream_response(
+    chunks: Iterator[bytes], headers: dict, on_close: Callable[[], None] | None = None
+) -> Response:
+    """A body sent as ``chunks`` yields it, without a Content-Length (chunked), and
+    ``on_close`` run when the server closes the response: at its end, or when the client goes
+    away (WSGI servers close every response, PEP 3333)."""
+    response = Response(chunks, headers=headers)
+    if on_close is not None:
+        response.call_on_close(on_close)
+    return response
+
+
+def streamed_head(headers: dict) -> Response:
+    """HEAD of a streamed route: the headers GET sends (no Content-Length), no body, and
+    nothing run to make one."""
+    return Response(iter(()), headers=headers)
 
 
 def empty_response(status: int, headers: dict | None = None) -> Response:

@@ -1,5 +1,7 @@
 """The routes of API.md. Each handler parses (shared), awaits the store, and responds."""
 
+from contextlib import aclosing
+
 from sanic import Blueprint, Request
 
 from sanic_app.auth import curator_only
@@ -9,11 +11,13 @@ from sanic_app.web import (
     header,
     index_client,
     json_response,
+    off_the_loop,
     package_response,
     raw_json_response,
     store,
+    streamed_head,
 )
-from shared import bodies, releases, routes, writes
+from shared import bodies, export, releases, routes, writes
 from shared.conditional import if_none_match_hits
 from shared.model import normalize_name, package_from_body
 from shared.picks import daily_number, random_draw, utc_today
@@ -171,6 +175,31 @@ async def package_releases(request: Request, name: str):
         raise no_such_package(key)
     body = await index_client(request).releases(key)
     return json_response(request, body, headers=releases.CACHE_HEADERS)
+
+
+# endregion
+
+
+# region: route-export
+@blueprint.route(routes.EXPORT, methods=GET)
+async def export_catalogue(request: Request):
+    if request.method == "HEAD":  # the headers alone: the export does not start
+        return await streamed_head(request, export.HEADERS)
+    encoder = export.GzipNdjson(codec(request))
+    # Closing ``batches`` ends the snapshot: at the end, or when the client goes away (Sanic
+    # cancels the handler, and the cancellation comes out of an await below).
+    async with aclosing(store(request).export_batches()) as batches:
+        # The first batch, before the headers go out, takes the snapshot: a store that fails
+        # answers 503, where a failure once the response streams could only cut it short.
+        batch = await anext(batches, None)
+        response = await request.respond(headers=export.HEADERS)
+        while batch is not None:
+            # Milliseconds of CPU a batch: on the loop, they would hold up every other request
+            # of this worker meanwhile.
+            await response.send(await off_the_loop(request, encoder.compress, batch))
+            batch = await anext(batches, None)
+    await response.send(encoder.finish())
+    await response.eof()
 
 
 # endregion

@@ -1,5 +1,8 @@
 """Request and response helpers: where Sanic's request argument meets the shared code."""
 
+import asyncio
+from collections.abc import Callable
+
 from sanic import HTTPResponse, Request
 from sanic.response import empty, json, raw
 
@@ -126,6 +129,26 @@ def package_response(request: Request, package: Package, status: int = 200) -> H
     """A package with its strong ETag (and, for a 201, where it now lives)."""
     payload, etag = bodies.package_representation(codec(request), package)
     return raw_json_response(payload, status, bodies.package_headers(package, etag, status))
+
+
+async def off_the_loop(request: Request, function: Callable, *args):
+    """``function(*args)``, CPU work of milliseconds, in a thread of the loop's executor, so
+    that the loop serves other requests meanwhile. The GIL lets it: zlib releases it while it
+    compresses, and Python hands it over between two packages being encoded (every 5 ms at
+    most). ``PYADAY_EXPORT_OFFLOAD=0`` runs it on the loop instead, blocking it: what the
+    benchmark compares."""
+    if not settings(request).export_offload:
+        return function(*args)
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+
+
+async def streamed_head(request: Request, headers: dict) -> None:
+    """HEAD of a streamed route: the headers GET sends, no body, and nothing run to make one.
+    ``empty()`` would say Content-Length: 0; an empty chunk sends them as a stream's, chunked
+    (Sanic sends no body to a HEAD)."""
+    response = await request.respond(headers=headers)
+    await response.send(b"")
+    await response.eof()
 
 
 def empty_response(status: int, headers: dict | None = None) -> HTTPResponse:

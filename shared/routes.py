@@ -14,6 +14,8 @@ PACKAGE = "/packages/<name>"
 PACKAGE_RELEASES = "/packages/<name>/releases"
 RANDOM = "/rand"
 DAILY = "/daily"
+# Not under /packages, where it would hide a package named "export".
+EXPORT = "/export"
 
 
 def package_path(name: str) -> str:

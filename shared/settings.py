@@ -48,6 +48,9 @@ class Settings:
     # Seconds a stopping server gives the requests it accepted (gunicorn's graceful_timeout,
     # Sanic's GRACEFUL_SHUTDOWN_TIMEOUT); below the 30 s Kubernetes waits before it kills.
     graceful_timeout: int = 15
+    # Sanic only: encode and compress each batch of GET /export in a thread (True), or on the
+    # event loop (False), which blocks it: the benchmark's "offload off".
+    export_offload: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -173,4 +176,5 @@ _PARSERS = {
     "index_timeout": _positive_float,
     "index_pool_size": _positive_int,
     "graceful_timeout": _positive_int,
+    "export_offload": _flag,
 }

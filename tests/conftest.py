@@ -26,6 +26,7 @@ from shared.catalogue import seed_for
 from shared.settings import Settings
 from shared.stores import create_store
 from shared.stores.sqlite import sqlite_url
+from tests.api_support import Scratch
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
 from tests.loop_guard import LoopGuardedSanicClient
@@ -296,3 +297,11 @@ def empty_api(framework, settings, live_url, app_factory, request):
     client = make_client(framework, empty, app_factory=app_factory)
     yield client
     client.close()
+
+
+@pytest.fixture
+def scratch(api):
+    """``tests.api_support.Scratch`` for the test's app: what it creates is deleted after it."""
+    packages = Scratch(api)
+    yield packages
+    packages.cleanup()

@@ -10,7 +10,6 @@ import pytest
 
 from tests.api_support import (
     BIG_BODY,
-    Scratch,
     Snapshot,
     compact,
     full,
@@ -25,13 +24,6 @@ TOKEN = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
 JSON = {"Content-Type": "application/json"}
 MERGE_PATCH = {"Content-Type": "application/merge-patch+json"}
 MISSING = "/packages/no-such-package-here"
-
-
-@pytest.fixture
-def scratch(api):
-    packages = Scratch(api)
-    yield packages
-    packages.cleanup()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from tests.api_support import (
     DAILY_CACHE_CONTROL,
     PAGE_FIELDS,
     SEED_TOTAL,
-    Scratch,
     assert_package,
     empty,
     json_body,
@@ -44,13 +43,6 @@ BOTO3 = {
     "download_rank": 1,
     "updated_at": "2026-11-01T00:00:00Z",
 }
-
-
-@pytest.fixture
-def scratch(api):
-    packages = Scratch(api)
-    yield packages
-    packages.cleanup()
 
 
 @cache

@@ -12,7 +12,7 @@ import pytest
 from packaging.version import InvalidVersion, Version
 
 from benchmarks.servers import free_port
-from tests.api_support import Scratch, empty, json_body, problem
+from tests.api_support import empty, json_body, problem
 from tests.conftest import make_client
 
 CACHE_CONTROL = "public, max-age=300"
@@ -59,13 +59,6 @@ def api_without_index(framework, settings):
     client = make_client(framework, dataclasses.replace(settings, index_url=nowhere))
     yield client
     client.close()
-
-
-@pytest.fixture
-def scratch(api):
-    packages = Scratch(api)
-    yield packages
-    packages.cleanup()
 
 
 def releases_body(response, normalized_name: str) -> list[dict]:

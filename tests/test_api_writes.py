@@ -11,7 +11,6 @@ import pytest
 from shared.settings import Settings
 from tests.api_support import (
     TIMESTAMP,
-    Scratch,
     Snapshot,
     compact,
     empty,
@@ -34,13 +33,6 @@ DEFAULTS = {
     "keywords": [],
     "download_rank": None,
 }
-
-
-@pytest.fixture
-def scratch(api):
-    packages = Scratch(api)
-    yield packages
-    packages.cleanup()
 
 
 def path_of(body: dict) -> str:

@@ -3,6 +3,7 @@
 Twin of ``test_sanic_native.py``: read the two side by side to see how testing changes.
 """
 
+import gzip
 import json
 
 import pytest
@@ -86,6 +87,45 @@ def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog):
     assert client.get("/rand").status_code == 500
     assert "client text\\n[1999-12-31" in caplog.text
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
+def test_the_export_streams_and_ends_its_snapshot_when_the_client_goes(app, client, monkeypatch):
+    # Werkzeug's test client gives the body as the app sent it: gzip, undone here.
+    response = client.get("/export")
+    assert response.is_streamed and response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.data).count(b"\n") == 5000
+    store = app.extensions["pyaday"]["store"]
+    export_batches, ended, kept = store.export_batches, [], []
+
+    def batches(*args):
+        try:
+            yield from export_batches(*args)
+        finally:
+            ended.append(True)
+
+    def watched(*args):
+        # Kept here, so that only an explicit close ends it, not CPython dropping the last
+        # reference to it (other Pythons collect it later).
+        kept.append(batches(*args))
+        return kept[-1]
+
+    monkeypatch.setattr(store, "export_batches", watched)
+    # Not buffered: the app's generator runs as the body is read. Closing the response, as a
+    # WSGI server does when the client goes away, closes it: its finally runs.
+    response = client.get("/export", buffered=False)
+    next(iter(response.response))
+    assert not ended
+    response.close()
+    assert ended == [True]
+
+
+def test_head_does_not_run_the_export(app, client, monkeypatch):
+    # Flask answers HEAD with the GET view: this one stops before the export.
+    store = app.extensions["pyaday"]["store"]
+    monkeypatch.setattr(store, "export_batches", lambda *args: pytest.fail("HEAD exported"))
+    response = client.head("/export")
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
 
 
 def test_the_frameworks_own_500_is_logged_not_shown(app, client, caplog):

@@ -8,6 +8,7 @@ differs by design.
 
 import random
 import re
+import zlib
 
 import pytest
 
@@ -67,6 +68,7 @@ SEQUENCE = [
     ("HEAD", "/daily?date=2026-01-05", {}),
     ("HEAD", "/rand", {}),
     ("HEAD", "/packages/requests/releases", {}),
+    ("HEAD", "/export", {}),
     # Conditional reads.
     ("GET", "/packages/boto3", {"headers": {"If-None-Match": "*"}}),
     ("GET", "/packages/boto3", {"headers": {"If-None-Match": '"x", W/"y"'}}),
@@ -224,6 +226,20 @@ def test_the_whole_seed_catalogue_is_byte_identical(twins):
         b"".join(c.get(f"/packages?page={p}&per_page=100").body for p in (1, 25, 50)) for c in twins
     ]
     assert pages[0] == pages[1]
+
+
+def test_both_apps_export_the_same_bytes_after_decompression(twins):
+    """The contract compares exports decompressed; both read as sent (``stream``)."""
+    for client in twins:
+        client.post("/packages", content=compact(full("Parity_One")), headers={**AUTH, **JSON})
+    exports = [client.stream("/export")[0] for client in twins]
+    answers = [normalized("GET", "/export", response)[:2] for response in exports]
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 200
+    assert [response.headers.get("Content-Encoding") for response in exports] == ["gzip"] * 2
+    lines = [CLOCK.sub(rb"\1<clock>\2", zlib.decompress(r.body, wbits=31)) for r in exports]
+    assert lines[0] == lines[1]
+    assert lines[0].count(b"\n") == 5001
 
 
 # (index mode, delay in ms, or None for an index that is down): 502, 502, 504, 504, 502.

@@ -10,14 +10,18 @@ Twin of ``test_flask_native.py``. What changes:
   measured and maps the old fixtures to the new clients).
 """
 
+import asyncio
 import json
+from contextlib import suppress
 
+import httpx
 import pytest
 from sanic import Sanic
 
 from sanic_app import create_app
 from shared.codec import CODECS
 from shared.settings import Settings
+from tests.clients import AsgiLifespan
 
 TOKEN = "native-test-token"
 CURATOR = {"Authorization": f"Bearer {TOKEN}"}
@@ -97,6 +101,54 @@ async def test_a_client_cannot_forge_a_log_line(app, client, monkeypatch, caplog
     assert response.status == 500
     assert "client text\\n[1999-12-31" in caplog.text
     assert not any(line.startswith("[1999-12-31") for line in caplog.text.splitlines())
+
+
+async def test_the_export_streams_and_ends_its_snapshot_when_the_client_goes(app, client):
+    # sanic-testing's client is httpx's: it undoes the gzip itself.
+    _request, response = await client.get("/export")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.body.count(b"\n") == 5000
+    store = app.ctx.store
+    export_batches, ended = store.export_batches, []
+
+    async def watched(*args):
+        try:
+            async for batch in export_batches(*args):
+                yield batch
+        finally:
+            ended.append(True)
+
+    store.export_batches = watched
+    # A client that reads the first chunk, then nothing, then goes away: Sanic's server then
+    # cancels the handler, whose ``aclosing`` closes the store's generator.
+    first_chunk = asyncio.Event()
+
+    async def reading_one_chunk(scope, receive, send):
+        async def send_then_stall(message):
+            await send(message)
+            if message["type"] == "http.response.body":
+                first_chunk.set()
+                await asyncio.Event().wait()  # the client reads no more
+
+        await app(scope, receive, send_then_stall)
+
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=reading_one_chunk))
+    async with http, AsgiLifespan(app).running():
+        export = asyncio.create_task(http.get("http://pyaday.test/export"))
+        await first_chunk.wait()
+        assert not ended
+        export.cancel()
+        with suppress(asyncio.CancelledError):
+            await export
+    assert ended == [True]
+
+
+async def test_head_does_not_run_the_export(app, client, monkeypatch):
+    # Sanic runs the handler registered for HEAD: it answers before the export.
+    monkeypatch.setattr(app.ctx.store, "export_batches", lambda *args: pytest.fail("exported"))
+    _request, response = await client.head("/export")
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
 
 
 async def test_the_frameworks_own_500_is_logged_not_shown(app, client, caplog):

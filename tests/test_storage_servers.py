@@ -132,6 +132,7 @@ def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, request)
                 ("GET", "/health", None),
                 ("GET", "/packages", None),
                 ("GET", "/rand", None),
+                ("GET", "/export", None),  # before its status line: a problem, not a cut stream
                 ("POST", "/packages", new_package("written-while-down")),
             ]:
                 started = time.monotonic()
@@ -145,6 +146,7 @@ def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, request)
         assert client.get("/packages").status_code == 200
         assert client.get("/packages/written-while-down").status_code == 404
         assert client.post("/packages", json=new_package("after"), headers=CURATOR).is_success
+        assert client.get("/export").status_code == 200  # the export pool reconnects too
 
 
 def wait_until_healthy(client: httpx.Client, within: float) -> None:

@@ -6,6 +6,7 @@ ones are driven through ``Synced``, so one test body serves both halves of each 
 
 import asyncio
 import dataclasses
+import inspect
 import random
 import sqlite3
 import time
@@ -73,11 +74,28 @@ class Synced:
 
     def __getattr__(self, name):
         method = getattr(self._store, name)
+        if inspect.isasyncgenfunction(method):
+            return lambda *args: self._iterate(method(*args))
 
         def call(*args):
             return self._runner.run(method(*args))
 
         return call
+
+    def _iterate(self, iterator):
+        """An async generator as a generator: closing this one closes it."""
+
+        async def step():
+            return await anext(iterator, None)
+
+        async def close():
+            await iterator.aclose()
+
+        try:
+            while (item := self._runner.run(step())) is not None:
+                yield item
+        finally:
+            self._runner.run(close())
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -225,6 +243,55 @@ def test_count_get_and_pick(store):
     assert store.pick_by_name_order(top) == store.pick_by_name_order(top % len(SEED))
     # A freshly seeded store numbers its positions in name order, in every store.
     assert store.pick_random(len(SEED) * 1000 + 1).normalized_name == "a0"
+
+
+def exported(batches) -> list[Package]:
+    return [package for batch in batches for package in batch]
+
+
+def test_an_export_is_every_package_in_name_order_in_batches(store):
+    batches = list(store.export_batches(3))
+    assert [len(batch) for batch in batches] == [3, 3, 3, 1]
+    assert exported(batches) == sorted(SEED, key=lambda p: p.normalized_name)
+    assert list(store.export_batches()) == [exported(batches)]  # batches of 1,000 by default
+
+
+def test_an_export_reads_one_snapshot_while_writes_go_on(store):
+    """Writes made while an export waits for its reader, to what it has sent already and to
+    what it has not: it shows none of them (and holds no lock they wait for)."""
+    before = sorted(SEED, key=lambda p: p.normalized_name)
+    export = store.export_batches(3)
+    first = next(export)  # a-b, a0, aa
+    assert first == before[:3]
+
+    def summary(text):
+        return lambda old: dataclasses.replace(old, summary=text)
+
+    store.update("aa", summary("sent already"))
+    store.delete("a0", lambda old: None)
+    store.update("quote", summary("not sent yet"))
+    store.update("quote", summary("not sent yet, twice"))
+    store.delete("nihongo", lambda old: None)
+    store.create(package("pear", "between two batches still to come"))
+    store.create(package("zz-last", "after them all"))
+    store.create(package("gone-again"))
+    store.delete("gone-again", lambda old: None)
+    assert first + exported(export) == before
+
+    after = exported(store.export_batches(3))
+    names = sorted({p.normalized_name for p in SEED} - {"a0", "nihongo"} | {"pear", "zz-last"})
+    assert [p.normalized_name for p in after] == names
+    assert {p.normalized_name: p.summary for p in after}["quote"] == "not sent yet, twice"
+
+
+def test_an_export_closed_early_ends_its_snapshot(store):
+    """A client that goes away: the export's connection goes back (PostgreSQL: a pool of
+    ``pool_size``, 2 here, would run dry on the third export and answer 503)."""
+    for _ in range(3):
+        export = store.export_batches(3)
+        next(export)
+        export.close()
+    assert len(exported(store.export_batches())) == len(SEED)
 
 
 def test_pick_on_an_empty_store_is_none(make_store):

@@ -41,6 +41,9 @@ FLASK_ONLY = {
     # gunicorn checks the head before Flask runs, all but what Sanic refuses and it does not;
     # Sanic's TargetRequest checks its whole raw head as the request is built.
     "refuse_malformed_head",
+    # A streamed body is a generator that Flask's Response iterates; a Sanic handler sends
+    # each chunk itself (request.respond).
+    "stream_response",
 }
 SANIC_ONLY = {
     # Sanic answers a head over 16 KiB with 413 before reading it; gunicorn answers 414 or
@@ -50,6 +53,9 @@ SANIC_ONLY = {
     # code for it, in the factory so that every launch (the sanic CLI too) has it.
     "shut_down_gracefully",
     "queued_connections",
+    # CPU work in a thread, so that the event loop serves other requests meanwhile; a Flask
+    # worker has no loop to keep free.
+    "off_the_loop",
 }
 
 

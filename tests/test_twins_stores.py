@@ -5,7 +5,9 @@ The convention of httpx and psycopg 3: the async class is the sync one's name pr
 API suite runs them both; this test stops them from drifting apart in between.
 """
 
+import collections.abc
 import inspect
+import typing
 
 import pytest
 
@@ -52,19 +54,40 @@ def test_same_public_methods(sync, async_):
     assert sorted(public_methods(sync)) == sorted(public_methods(async_))
 
 
+def returns(method, kind) -> bool:
+    """Whether ``method`` is annotated to return a ``kind`` (an ``Iterator``, say)."""
+    return typing.get_origin(inspect.signature(method).return_annotation) is kind
+
+
+def as_sync(signature: inspect.Signature) -> inspect.Signature:
+    """An async twin's signature as its sync twin writes it: ``AsyncIterator[X]`` is the
+    ``Iterator[X]`` of a generator's twin."""
+    annotation = signature.return_annotation
+    if typing.get_origin(annotation) is not collections.abc.AsyncIterator:
+        return signature
+    iterator = collections.abc.Iterator[typing.get_args(annotation)]
+    return signature.replace(return_annotation=iterator)
+
+
 @pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
 def test_same_signatures(sync, async_):
     for name, method in public_methods(sync).items():
         twin = public_methods(async_)[name]
-        assert inspect.signature(method) == inspect.signature(twin), name
+        assert inspect.signature(method) == as_sync(inspect.signature(twin)), name
 
 
 @pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=PAIR_IDS)
 def test_sync_methods_return_and_async_ones_are_awaited(sync, async_):
+    """A method returns and its twin is awaited; or, for a method returning an iterator (a
+    generator), its twin returns an async iterator (an async generator)."""
     twins = public_methods(async_)
     for name, method in public_methods(sync).items():
         assert not inspect.iscoroutinefunction(method), name
-        assert inspect.iscoroutinefunction(twins[name]), name
+        if returns(method, collections.abc.Iterator):
+            assert returns(twins[name], collections.abc.AsyncIterator), name
+            assert inspect.isgeneratorfunction(method) == inspect.isasyncgenfunction(twins[name])
+        else:
+            assert inspect.iscoroutinefunction(twins[name]), name
 
 
 STORES = [

@@ -12,9 +12,15 @@ normalized-name order (the daily pick's contract, the same package in every stor
 Writes take a function instead of a finished package: ``update(name, change)`` reads the
 current package, calls ``change(current)`` (which checks ``If-Match`` and validates) and stores
 the result, all under one lock or transaction, so concurrent curators never lose an update.
+
+``export_batches()`` is the one read whose cost grows with the catalogue (``GET /export``): a
+generator of the whole catalogue in name order, in batches, all from one snapshot taken at the
+first batch, so a write made meanwhile is in it wholly or not at all. It holds neither the
+store's lock nor a connection other requests use while its consumer (a slow client) waits;
+closing the generator ends the snapshot.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from shared.model import Package
@@ -22,6 +28,9 @@ from shared.query import PageQuery
 
 Change = Callable[[Package], Package]
 Check = Callable[[Package], None]
+# Packages an export batch holds: encoded and compressed, about 250 kB of JSON, 50 kB of gzip,
+# a few milliseconds of CPU.
+EXPORT_BATCH_SIZE = 1000
 
 
 class Store(Protocol):
@@ -48,6 +57,8 @@ class Store(Protocol):
     def pick_by_name_order(self, number: int) -> Package | None: ...
 
     def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
+
+    def export_batches(self, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[Package]]: ...
 
     def create(self, package: Package) -> Package: ...
 

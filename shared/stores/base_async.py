@@ -1,11 +1,11 @@
 """What every asynchronous store offers the Sanic app: ``AsyncStore``. Twin of ``base.py``."""
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import Protocol
 
 from shared.model import Package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check
+from shared.stores.base import EXPORT_BATCH_SIZE, Change, Check
 
 
 class AsyncStore(Protocol):
@@ -32,6 +32,11 @@ class AsyncStore(Protocol):
     async def pick_by_name_order(self, number: int) -> Package | None: ...
 
     async def search(self, query: PageQuery) -> tuple[list[Package], int]: ...
+
+    def export_batches(self, batch_size: int = EXPORT_BATCH_SIZE) -> AsyncIterator[list[Package]]:
+        """An async generator in every store: ``async for batch in store.export_batches()``;
+        close it with ``contextlib.aclosing``."""
+        ...
 
     async def create(self, package: Package) -> Package: ...
 

@@ -1,10 +1,11 @@
 """The in-memory store behind an async interface: twin of ``memory.py``."""
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import closing
 
 from shared.model import Package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check
+from shared.stores.base import EXPORT_BATCH_SIZE, Change, Check
 from shared.stores.memory import MemoryStore
 
 
@@ -43,6 +44,15 @@ class AsyncMemoryStore:
 
     async def search(self, query: PageQuery) -> tuple[list[Package], int]:
         return self._store.search(query)
+
+    async def export_batches(
+        self, batch_size: int = EXPORT_BATCH_SIZE
+    ) -> AsyncIterator[list[Package]]:
+        """Each batch is a slice of the name list and its dict lookups: on the loop, as the
+        other reads (about 0.1 ms for 1,000 packages)."""
+        with closing(self._store.export_batches(batch_size)) as batches:
+            for batch in batches:
+                yield batch
 
     async def create(self, package: Package) -> Package:
         return self._store.create(package)

@@ -47,6 +47,35 @@ def pool_arguments(settings: Settings) -> dict:
     }
 
 
+def export_pool_arguments(settings: Settings) -> dict:
+    """What both export pools are built with. An export keeps its connection for as long as its
+    client reads, so it takes it from a pool of its own: the pool of every other request stays
+    free, and a worker runs at most ``PYADAY_POOL_SIZE`` exports at once (one more waits up to
+    ``PYADAY_POOL_TIMEOUT``, then answers 503). No connection is kept open for it in between."""
+    arguments = pool_arguments(settings)
+    return {
+        **arguments,
+        "min_size": 0,
+        "max_size": settings.pool_size,
+        "kwargs": {**arguments["kwargs"], "autocommit": False},  # transactions, see below
+        "name": "pyaday-export",
+    }
+
+
+def configure_export(connection: psycopg.Connection) -> None:
+    """An export's transaction reads one snapshot, its first statement's, to its last row, and
+    writes nothing: ``BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`` (psycopg writes it into
+    each BEGIN, no round trip)."""
+    connection.isolation_level = IsolationLevel.REPEATABLE_READ
+    connection.read_only = True
+
+
+async def configure_export_async(connection: psycopg.AsyncConnection) -> None:
+    """``configure_export`` for the async pool."""
+    await connection.set_isolation_level(IsolationLevel.REPEATABLE_READ)
+    await connection.set_read_only(True)
+
+
 def configure(connection: psycopg.Connection) -> None:
     """Writes stay READ COMMITTED whatever the server's default: SELECT ... FOR UPDATE then
     waits for a concurrent writer and reads its result, where REPEATABLE READ would fail with a
@@ -68,14 +97,19 @@ class PostgresStore(SqlStore):
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._pool: ConnectionPool | None = None
+        self._export_pool: ConnectionPool | None = None
 
     # region: open
     def open(self, seed: Iterable[Package] = ()) -> None:
         """Connect, then create or upgrade the schema and seed an empty catalogue."""
         self._pool = ConnectionPool(**pool_arguments(self._settings), configure=configure)
+        self._export_pool = ConnectionPool(
+            **export_pool_arguments(self._settings), configure=configure_export
+        )
         try:
             with sql.unavailable_on(*UNAVAILABLE):
                 self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+                self._export_pool.open()
             with self._transaction() as db:
                 db.execute(sql.POSTGRESQL_SETUP_LOCK)
                 self._prepare(db, seed)
@@ -86,10 +120,12 @@ class PostgresStore(SqlStore):
     # endregion
 
     def close(self) -> None:
-        # Forget the pool first, so that a second close() does nothing (as in the twin).
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
+        # Forget the pools first, so that a second close() does nothing (as in the twin).
+        pools = self._pool, self._export_pool
+        self._pool = self._export_pool = None
+        for pool in pools:
+            if pool is not None:
+                pool.close()
 
     def _fetch_all(self, statement: str, parameters=()) -> list[tuple]:
         """One read statement; once more, after the pool's check, on a dropped connection."""
@@ -106,6 +142,19 @@ class PostgresStore(SqlStore):
     def _fetch_on_any_connection(self, statement: str, parameters) -> list[tuple]:
         with self._pool.connection() as db:
             return db.execute(statement, parameters).fetchall()
+
+    @contextmanager
+    def _export_rows(self) -> Iterator[psycopg.ServerCursor]:
+        """A server-side cursor: the server keeps the rows, and each ``fetchmany`` brings one
+        batch over."""
+        with (
+            sql.unavailable_on(*UNAVAILABLE),
+            self._export_pool.connection() as db,
+            db.transaction(),
+            db.cursor(name="pyaday_export") as rows,
+        ):
+            rows.execute(SQL.export)
+            yield rows
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:

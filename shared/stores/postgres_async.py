@@ -14,7 +14,13 @@ from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from shared.model import Package
 from shared.settings import Settings
 from shared.stores import sql
-from shared.stores.postgres import UNAVAILABLE, configure_async, pool_arguments
+from shared.stores.postgres import (
+    UNAVAILABLE,
+    configure_async,
+    configure_export_async,
+    export_pool_arguments,
+    pool_arguments,
+)
 from shared.stores.sql import POSTGRESQL_SQL as SQL
 from shared.stores.sql_async import AsyncSqlStore, fetch_value
 
@@ -27,6 +33,7 @@ class AsyncPostgresStore(AsyncSqlStore):
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._pool: AsyncConnectionPool | None = None
+        self._export_pool: AsyncConnectionPool | None = None
 
     # region: open
     async def open(self, seed: Iterable[Package] = ()) -> None:
@@ -34,9 +41,13 @@ class AsyncPostgresStore(AsyncSqlStore):
         self._pool = AsyncConnectionPool(
             **pool_arguments(self._settings), configure=configure_async
         )
+        self._export_pool = AsyncConnectionPool(
+            **export_pool_arguments(self._settings), configure=configure_export_async
+        )
         try:
             with sql.unavailable_on(*UNAVAILABLE):
                 await self._pool.open(wait=True, timeout=self._settings.pool_timeout)
+                await self._export_pool.open()
             async with self._transaction() as db:
                 await db.execute(sql.POSTGRESQL_SETUP_LOCK)
                 await self._prepare(db, seed)
@@ -47,11 +58,13 @@ class AsyncPostgresStore(AsyncSqlStore):
     # endregion
 
     async def close(self) -> None:
-        # Forget the pool first: a second close() (Sanic may run shutdown listeners twice)
+        # Forget the pools first: a second close() (Sanic may run shutdown listeners twice)
         # then does nothing.
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        pools = self._pool, self._export_pool
+        self._pool = self._export_pool = None
+        for pool in pools:
+            if pool is not None:
+                await pool.close()
 
     async def _fetch_all(self, statement: str, parameters=()) -> list[tuple]:
         """One read statement; once more, after the pool's check, on a dropped connection."""
@@ -69,6 +82,19 @@ class AsyncPostgresStore(AsyncSqlStore):
         async with self._pool.connection() as db:
             cursor = await db.execute(statement, parameters)
             return await cursor.fetchall()
+
+    @asynccontextmanager
+    async def _export_rows(self) -> AsyncIterator[psycopg.AsyncServerCursor]:
+        """A server-side cursor: the server keeps the rows, and each ``fetchmany`` brings one
+        batch over."""
+        with sql.unavailable_on(*UNAVAILABLE):
+            async with (
+                self._export_pool.connection() as db,
+                db.transaction(),
+                db.cursor(name="pyaday_export") as rows,
+            ):
+                await rows.execute(SQL.export)
+                yield rows
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:

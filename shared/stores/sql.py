@@ -4,8 +4,10 @@ Statements are written with ``:name`` parameters and rendered for each database 
 ``Dialect``; where the two engines need different SQL (their search indexes), each has its own
 statement. ``SqlStore`` runs them for both databases. A subclass (``sqlite.py``,
 ``postgres.py``) implements the IO: ``open``, ``close``, ``_fetch_all`` (one read statement,
-outside any transaction), ``_transaction`` (a write), and for a bulk load ``_has_table``,
-``_bulk_insert`` (``executemany``; ``COPY``) and ``_after_load`` (the indexes to build).
+outside any transaction), ``_transaction`` (a write), ``_export_rows`` (a cursor over the
+``export`` statement, in a snapshot and on a connection of its own), and for a bulk load
+``_has_table``, ``_bulk_insert`` (``executemany``; ``COPY``) and ``_after_load`` (the indexes
+to build).
 ``sql_async.py`` is the async twin, for PostgreSQL.
 
 The schema (version ``SCHEMA_VERSION``; ``docs/storage.md`` draws it) keeps every read to one
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 from shared.model import FIELD_NAMES, Package
 from shared.problems import StoreUnavailable, already_exists, no_such_package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check
+from shared.stores.base import EXPORT_BATCH_SIZE, Change, Check
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +263,7 @@ class Statements:
     page: str
     search_indexed: str
     search_scan: str
+    export: str
     get_for_update: str
     insert: str
     update: str
@@ -299,6 +302,8 @@ class Statements:
             page=render(_PAGE),
             search_indexed=render(search_indexed),
             search_scan=render(search_scan),
+            # Walks the key index in name order: the first rows come at once, at any size.
+            export=render(f"{_SELECT} ORDER BY normalized_name"),
             get_for_update=render(_BY_NAME + dialect.lock_row),
             insert=render(_INSERT),
             update=render(_UPDATE),
@@ -442,7 +447,9 @@ def package_from_row(row: tuple) -> Package:
     *text_fields, keywords, download_rank, updated_at = row
     return Package(
         *text_fields,
-        keywords=tuple(json.loads(keywords)),
+        # Most packages have none: json.loads("[]") took about 40% of a row's mapping here
+        # (an export maps 700,000 rows).
+        keywords=() if keywords == "[]" else tuple(json.loads(keywords)),
         download_rank=None if download_rank is None else int(download_rank),
         updated_at=updated_at,
     )
@@ -552,6 +559,11 @@ class SqlStore:
 
     def search(self, query: PageQuery) -> tuple[list[Package], int]:
         return page_from_rows(self._fetch_all(*search_statement(self.statements, query)))
+
+    def export_batches(self, batch_size: int = EXPORT_BATCH_SIZE) -> Iterator[list[Package]]:
+        with self._export_rows() as rows:
+            while batch := rows.fetchmany(batch_size):
+                yield [package_from_row(row) for row in batch]
 
     def create(self, package: Package) -> Package:
         with self._transaction() as db:

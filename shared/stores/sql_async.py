@@ -6,12 +6,12 @@ half runs the sync store, see ``sqlite_async.py``.)
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 from shared.model import Package
 from shared.problems import already_exists, no_such_package
 from shared.query import PageQuery
-from shared.stores.base import Change, Check
+from shared.stores.base import EXPORT_BATCH_SIZE, Change, Check
 from shared.stores.sql import (
     DROP_TABLES,
     SCHEMA_STATE,
@@ -78,6 +78,13 @@ class AsyncSqlStore:
 
     async def search(self, query: PageQuery) -> tuple[list[Package], int]:
         return page_from_rows(await self._fetch_all(*search_statement(self.statements, query)))
+
+    async def export_batches(
+        self, batch_size: int = EXPORT_BATCH_SIZE
+    ) -> AsyncIterator[list[Package]]:
+        async with self._export_rows() as rows:
+            while batch := await rows.fetchmany(batch_size):
+                yield [package_from_row(row) for row in batch]
 
     async def create(self, package: Package) -> Package:
         async with self._transaction() as db:

@@ -129,6 +129,14 @@ class SqliteStore(SqlStore):
             return self._connection.execute(statement, parameters).fetchall()
 
     @contextmanager
+    def _export_rows(self) -> Iterator[sqlite3.Cursor]:
+        """On a connection of its own: the one other requests share stays free however slowly
+        the export is read. A statement is a read transaction of its own (no BEGIN here): it
+        reads one snapshot until its last row, while writers go on (WAL)."""
+        with sql.unavailable_on(sqlite3.OperationalError), closing(connect(self._settings)) as db:
+            yield db.execute(SQL.export)
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed when the block ends, rolled back when it raises."""
         with self._lock, sql.unavailable_on(sqlite3.OperationalError):

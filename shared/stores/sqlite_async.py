@@ -14,11 +14,13 @@ that answers at once is not. So this store does two things:
   searches, which at PyPI's size can take longer than the loop may be blocked (a short term
   scans every row), run on the sync store of ``sqlite.py`` in one dedicated thread per
   worker. The loop awaits them; ``sqlite3`` releases the GIL while SQLite works.
+- An export reads on a connection of its own, in a thread of its own: its batches would hold
+  the loop for milliseconds each, or the store's thread for seconds in all.
 """
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -26,7 +28,7 @@ from shared.model import Package
 from shared.query import PageQuery
 from shared.settings import Settings
 from shared.stores import sql
-from shared.stores.base import Change, Check
+from shared.stores.base import EXPORT_BATCH_SIZE, Change, Check
 from shared.stores.sql import SQLITE_SQL as SQL
 from shared.stores.sqlite import SqliteStore, connect
 
@@ -86,6 +88,21 @@ class AsyncSqliteStore:
         if query.q is not None:
             return await self._in_thread(self._store.search, query)
         return sql.page_from_rows(await self._read(*sql.search_statement(SQL, query)))
+
+    async def export_batches(
+        self, batch_size: int = EXPORT_BATCH_SIZE
+    ) -> AsyncIterator[list[Package]]:
+        loop = asyncio.get_running_loop()
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyaday-export")
+        batches = self._store.export_batches(batch_size)
+        try:
+            while batch := await loop.run_in_executor(reader, next, batches, None):
+                yield batch
+        finally:
+            # In the reader thread too, after the read a cancelled request may have left
+            # running there: a generator cannot be closed while it runs.
+            await loop.run_in_executor(reader, batches.close)
+            reader.shutdown(wait=False)
 
     async def create(self, package: Package) -> Package:
         return await self._in_thread(self._store.create, package)
