@@ -48,13 +48,13 @@ class BenchOptions:
     sizes: tuple[int, ...] = SIZES
     users: int = 50
     duration: int = 3
-    warmup: float = 0.5
+    warmup: float = 0.3
     workers: int = 1
     server_cpus: tuple[int, ...] | None = (0,)
     loadgen_cpus: tuple[int, ...] | None = (1,)
     processes: int = 1
     ab: bool = True
-    ab_duration: int = 3
+    ab_duration: int = 2
 
     @property
     def pairs(self) -> list[tuple[str, int]]:
