@@ -76,7 +76,7 @@ soak: env  ## both apps under load and faults (~4 min), then contract fuzzing at
 	$(RUN) python -m benchmarks.soak --duration $(SOAK_SECONDS)
 	PYADAY_FUZZ_EXAMPLES=200 $(RUN) pytest -q -s -p no:cacheprovider tests/test_contract_fuzz.py
 
-bench: env  ## every store, two sizes, the async lessons (~12 min): docs/benchmarks.md, README
+bench: env  ## every store, two sizes, the async lessons (~11 min): docs/benchmarks.md, README
 	$(RUN) python -m benchmarks --readme README.md
 
 bench-quick: env  ## a short bench (~1 min, rand and floor, memory) into benchmarks/results/quick
