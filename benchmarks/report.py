@@ -225,7 +225,8 @@ def conditions_lines(document: dict) -> list[str]:
         f"- Machine: {c['cpu_model']}, {c['cpu_count']} cores, {c['platform']}, "
         f"load average at start {' / '.join(map(str, c['load_average_at_start']))}",
         f"- Python {c['python']}; {packages}; {c['ab'] or 'ab not installed'}",
-        f"- Server pinned to cores {c['server_cpus']}, load generator to {c['loadgen_cpus']}; "
+        f"- Server pinned to cores {cores_text(c['server_cpus'])}, load generator to "
+        f"{cores_text(c['loadgen_cpus'])}; "
         f"{c['users']} concurrent users (ab: -c {c['users']}); Locust processes: "
         f"{c['locust_processes']}",
         f"- Locust {c['duration_s']} s per run, after {c['warmup_s']} s of the scenario's "
@@ -243,6 +244,11 @@ def conditions_lines(document: dict) -> list[str]:
         f"JSON codec: {c['json_codec']}; clients keep connections alive: Locust yes, `ab -k` "
         "yes, `ab` no",
     ]
+
+
+def cores_text(cpus: list[int] | None) -> str:
+    """The same words for a live run's tuple and a results file's list."""
+    return ", ".join(map(str, cpus)) if cpus else "none (unpinned)"
 
 
 def setting_name(document: dict) -> str:

@@ -294,14 +294,16 @@ def export_summary(document: dict) -> str | None:
     if not growths:
         return None
     without = next(iter(growths.values()))[1]
+    store, size = talk_setting(document)
     parts = [
         f"offload {setting}, {during['p99']:,} ms ({growth:.1f}x)"
         for setting, (during, _, growth) in growths.items()
     ]
     text = (
         f"{EXPORT_READERS} readers ask for `/rand`, {EXPORT_READERS * EXPORT_READER_PACE} "
-        f"req/s in all, while {EXPORTERS} users export the catalogue (`GET /export`, gzip) "
-        f"one export after another: Sanic's readers' p99 is {without['p99']:,} ms without "
+        f"req/s in all, while {EXPORTERS} users export the catalogue ({store} store, "
+        f"{size_name(size)} packages: `GET /export`, gzip) one export after another: Sanic's "
+        f"readers' p99 is {without['p99']:,} ms without "
         f"exports; during them, with the " + " and with the ".join(parts)
     )
     runs = document["runs"]
