@@ -4,10 +4,11 @@ price behind the ``upstream`` scenario of ``make bench``.
 ``python -m benchmarks.index_clients [--users 10 100] [--seconds 4] [--delay-ms 50]`` starts the
 local package index (``benchmarks/index.py``) on core 1, answering after the delay; then, in
 this process on core 0 and on uvloop (as Sanic runs), ``users`` tasks each fetch a package's
-JSON one after another for ``seconds``, through each client in turn, one pool of 100
-connections each:
+JSON one after another for ``seconds``, through each client in turn, 100 connections each:
 
-- ``httpx.AsyncClient``, which pyaday's Sanic app uses (``shared/index_client_async.py``);
+- ``httpx.AsyncClient``, one pool of 100;
+- ``httpx-pools``: 25 ``httpx.AsyncClient`` of 4 connections, taken in turn, as pyaday's
+  Sanic app holds them (``shared/index_client_async.py``, ``shared/releases.py``);
 - ``httpx2.AsyncClient``, its fork, whose connection pool no longer walks every connection and
   every waiting request on each request;
 - ``aiohttp.ClientSession``.
@@ -18,6 +19,7 @@ machine may be shared: the CPU per request is the figure to compare.
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import time
@@ -32,6 +34,7 @@ import uvloop
 from benchmarks.scenarios import seed_names
 from benchmarks.servers import running_index
 from shared.model import normalize_name
+from shared.releases import CONNECTIONS_PER_POOL
 
 CLIENT_CPU, INDEX_CPU = 0, 1
 POOL = 100  # pyaday's PYADAY_INDEX_POOL_SIZE default
@@ -45,6 +48,24 @@ def open_httpx(module) -> tuple[Callable[[str], Awaitable], Callable[[], Awaitab
         (await client.get(url)).raise_for_status()
 
     return fetch, client.aclose
+
+
+def open_httpx_pools() -> tuple[Callable[[str], Awaitable], Callable[[], Awaitable]]:
+    limits = httpx.Limits(
+        max_connections=CONNECTIONS_PER_POOL, max_keepalive_connections=CONNECTIONS_PER_POOL
+    )
+    clients = [
+        httpx.AsyncClient(limits=limits, timeout=60.0) for _ in range(POOL // CONNECTIONS_PER_POOL)
+    ]
+    turn = itertools.cycle(clients)
+
+    async def fetch(url: str) -> None:
+        (await next(turn).get(url)).raise_for_status()
+
+    async def close() -> None:
+        await asyncio.gather(*(client.aclose() for client in clients))
+
+    return fetch, close
 
 
 def open_aiohttp() -> tuple[Callable[[str], Awaitable], Callable[[], Awaitable]]:
@@ -62,6 +83,7 @@ def open_aiohttp() -> tuple[Callable[[str], Awaitable], Callable[[], Awaitable]]
 
 CLIENTS = {
     "httpx": lambda: open_httpx(httpx),
+    "httpx-pools": open_httpx_pools,
     "httpx2": lambda: open_httpx(httpx2),
     "aiohttp": open_aiohttp,
 }
@@ -103,7 +125,7 @@ def main() -> None:
             for client in options.clients:
                 done, cpu = uvloop.run(measure(client, url, users, options.seconds))
                 print(
-                    f"{client:8} {users:4} users  {done / options.seconds:7,.0f} req/s  "
+                    f"{client:11} {users:4} users  {done / options.seconds:7,.0f} req/s  "
                     f"CPU {cpu / done * 1e6:7,.0f} µs/request",
                     flush=True,
                 )
