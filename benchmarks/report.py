@@ -310,7 +310,7 @@ def readings(document: dict) -> list[str]:
         lines.append(
             "- **Upstream IO.** "
             + " ".join(line.split(" ", 2)[2] for line in upstream)
-            + " See below for what limits Sanic there."
+            + " See below for what the index client costs there."
         )
     export = report_async.export_summary(document)
     if export:
@@ -401,8 +401,8 @@ def results_markdown(document: dict, charts: dict[str, str], quick: dict | None 
         "Floors are not pyaday's twins: each answers `/` and `/rand` with a fixed body and "
         "`/releases` by asking the package index, with pyaday's codec and index client, and "
         "does nothing else (`benchmarks/floor_*.py`). Flask's floor served `/releases` on a "
-        "gthread worker with 32 threads; every async floor asks through httpx's async "
-        'client, which limits them all alike (see "What limits the async set-ups in '
+        "gthread worker with 32 threads; every async floor asks through pyaday's async "
+        'client, whose cost weighs on them all alike (see "What the index client costs in '
         '`upstream`" below).',
         "",
         *report_async.landscape_table(document),
