@@ -32,10 +32,10 @@ import httpx
 
 from benchmarks.measure import cpu_seconds_between, tree_cpu_seconds, tree_processes
 from benchmarks.one_user import CLIENT_CPU, SERVER_CPU, catalogue_of, store_urls
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.servers import FRAMEWORKS, running_server
 from shared import routes
 from shared.settings import SEED_SIZE
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 
 def memory_kib(pid: int, field: str) -> int:

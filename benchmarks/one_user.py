@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks.measure import cpu_seconds_between, tree_processes
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.scenarios import SEARCH_TERMS
 from benchmarks.servers import FRAMEWORKS, running_server
 from shared import routes
@@ -29,7 +30,6 @@ from shared.catalogue import seed_packages
 from shared.settings import SEED_SIZE
 from shared.stores.seed import seed_store
 from shared.stores.sqlite import sqlite_url
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.one_user import catalogue_of
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.scenarios import SEARCH_TERMS
 from shared.catalogue import seed_for, seed_packages
 from shared.picks import daily_number
@@ -26,7 +27,6 @@ from shared.settings import SEED_SIZE, Settings
 from shared.stores import create_async_store, create_store
 from shared.stores.seed import seed_store
 from shared.stores.sqlite import sqlite_url
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 
 def method_calls(size: int, count: int) -> dict[str, list]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.servers import running_index
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
@@ -29,7 +30,6 @@ from tests.api_support import Scratch
 from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
 from tests.loop_guard import LoopGuardedSanicClient
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 FRAMEWORKS = ("flask", "sanic")
 STORES = ("memory", "sqlite", "postgresql")

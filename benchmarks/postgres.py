@@ -1,10 +1,13 @@
-"""A throwaway PostgreSQL server for the tests: ``initdb`` into a temporary folder, ``pg_ctl``.
+"""A throwaway PostgreSQL server for the tests and the benchmarks: ``initdb`` into a temporary
+folder, ``pg_ctl``.
 
 It listens on a Unix socket in that folder only (no TCP port to collide with), runs without
 fsync (nothing here must survive a crash), and is stopped and removed when the session ends.
 PostgreSQL refuses to run as root, so as root (CI) it runs as the ``postgres`` user.
 Each test works in a schema of its own in one database: as isolated as a database per test,
-and ten times faster to make (~10 ms, where CREATE DATABASE takes ~150 ms here).
+and ten times faster to make (~10 ms, where CREATE DATABASE takes ~150 ms here). The benchmark
+seeds a database once per catalogue size and gives each server a file copy of it
+(``copy_database``): at 700,000 packages a copy takes about a second, a seed about twenty.
 """
 
 import glob
@@ -116,6 +119,22 @@ class ThrowawayPostgres:
             ]
         self._execute(*statements)
         return name
+
+    def copy_database(self, template: str, name: str) -> str:
+        """A new database ``name``, a file copy of ``template`` (which nobody may be connected
+        to): its URL. ``FILE_COPY`` copies the files at once, where PostgreSQL 15's default
+        strategy writes every page to the WAL."""
+        with psycopg.connect(self.url(database="postgres"), autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
+        return self.url(database=name)
+
+    def drop_database(self, name: str) -> None:
+        with psycopg.connect(self.url(database="postgres"), autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def postmaster_pid(self) -> int:
+        """The server's first process, whose children serve the connections."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def _tables(self, schema: str) -> list[str]:
         with psycopg.connect(self.url()) as connection:
