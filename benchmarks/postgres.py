@@ -16,6 +16,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
 from urllib.parse import quote
@@ -156,6 +158,24 @@ class ThrowawayPostgres:
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
         if done.returncode != 0:
             raise RuntimeError(f"{binary} failed ({done.returncode}): {done.stderr.strip()}")
+
+
+@contextmanager
+def throwaway_postgres_for(stores: list[str]) -> Iterator[ThrowawayPostgres | None]:
+    """For a command-line measurement: a throwaway PostgreSQL while the block runs, when
+    ``stores`` name it and this machine can run one; else None, having said why."""
+    reason = why_unavailable() if "postgresql" in stores else "not asked for"
+    if reason:
+        if "postgresql" in stores:
+            print(f"PostgreSQL skipped: {reason}", flush=True)
+        yield None
+        return
+    print("starting a throwaway PostgreSQL", flush=True)
+    postgres = start_throwaway_postgres()
+    try:
+        yield postgres
+    finally:
+        postgres.remove()
 
 
 def start_throwaway_postgres() -> ThrowawayPostgres:
