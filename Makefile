@@ -85,12 +85,14 @@ soak: env  ## both apps under load and faults (~4 min), then contract fuzzing at
 	$(RUN) python -m benchmarks.soak --duration $(SOAK_SECONDS)
 	PYADAY_FUZZ_EXAMPLES=200 $(RUN) pytest -q -s -p no:cacheprovider tests/test_contract_fuzz.py
 
-bench: env  ## Flask vs Sanic under load (~6 min): results, docs/benchmarks.md and its chart
-	$(RUN) python -m benchmarks
+bench: env  ## every store, two sizes, the async lessons (~11 min): docs/benchmarks.md, README
+	$(RUN) python -m benchmarks --readme README.md
 
-bench-quick: env  ## a short bench (~1 min, rand and floor) into benchmarks/results/quick
-	$(RUN) python -m benchmarks --scenarios rand floor --duration 5 --warmup 1 --ab-duration 3 \
-	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md
+bench-quick: env  ## a short bench (~1 min, rand and floor, memory) into benchmarks/results/quick
+	$(RUN) python -m benchmarks --scenarios rand floor --frameworks flask sanic --stores memory \
+	  --sizes 5000 --duration 4 --warmup 0.5 --ab-duration 3 \
+	  --results-dir benchmarks/results/quick --report benchmarks/results/quick/benchmarks.md \
+	  --time-budget 90
 
 docs: env  ## write docs/migration.md and docs/diff.html from the code they quote
 	$(RUN) python -m learn.guide

@@ -7,11 +7,14 @@ from importlib import metadata
 from gunicorn.workers.sync import SyncWorker
 from sanic.config import DEFAULT_CONFIG as SANIC_DEFAULTS
 
+from benchmarks.setups import SETUPS
 from flask_app import server as flask_server
 from shared.settings import Settings
-from shared.stores import store_kind
 
-PACKAGES = ("flask", "werkzeug", "gunicorn", "sanic", "locust", "simplejson")
+PACKAGES = (
+    *("flask", "werkzeug", "gunicorn", "sanic", "locust", "simplejson", "psycopg", "httpx"),
+    *("asgiref", "quart", "hypercorn", "fastapi", "starlette", "uvicorn", "uvloop"),
+)
 
 
 def cpu_model() -> str:
@@ -44,8 +47,8 @@ def server_conditions(workers: int) -> dict:
 
 
 def collect(options, ab_version: str | None) -> dict:
-    """Everything a reader needs to judge or repeat the run (no secrets: the store by kind)."""
-    settings = Settings.from_env({**os.environ, "PYADAY_DATABASE_URL": options.store})
+    """Everything a reader needs to judge or repeat the run."""
+    settings = Settings.from_env()
     return {
         "python": platform.python_version(),
         "packages": {name: metadata.version(name) for name in PACKAGES},
@@ -61,8 +64,10 @@ def collect(options, ab_version: str | None) -> dict:
         "warmup_s": options.warmup,
         "ab_duration_s": options.ab_duration,
         "locust_processes": options.processes,
-        "store": store_kind(settings.database_url),
+        "stores": list(options.stores),
+        "catalogue_sizes": list(options.sizes),
         "json_codec": settings.json_codec,
         "servers": server_conditions(options.workers),
+        "setups": {name: setup.label for name, setup in SETUPS.items()},
         "client_keep_alive": {"locust": True, "ab -k": True, "ab": False},
     }

@@ -32,10 +32,10 @@ import httpx
 
 from benchmarks.measure import cpu_seconds_between, tree_cpu_seconds, tree_processes
 from benchmarks.one_user import CLIENT_CPU, SERVER_CPU, catalogue_of, store_urls
+from benchmarks.postgres import throwaway_postgres_for
 from benchmarks.servers import FRAMEWORKS, running_server
 from shared import routes
 from shared.settings import SEED_SIZE
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 
 def memory_kib(pid: int, field: str) -> int:
@@ -116,46 +116,40 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
     os.sched_setaffinity(0, {CLIENT_CPU})
-    postgres = None
-    if "postgresql" in options.stores:
-        reason = why_unavailable()
-        print(f"PostgreSQL skipped: {reason}" if reason else "starting a throwaway PostgreSQL")
-        postgres = None if reason else start_throwaway_postgres()
     print(
         f"{'store':10} {'app':12} {'packages':>8}  {'duration':>9}  {'server CPU':>10}"
         f"  {'rise, 1st':>9}  {'rise, next':>10}  {'RSS before':>10}  {'gzip':>8}",
         flush=True,
     )
-    try:
-        with tempfile.TemporaryDirectory(prefix="pyaday-export-cost-") as folder:
-            for size in options.sizes:
-                urls = store_urls(options.stores, size, Path(folder), postgres)
-                for store, url in urls.items():
-                    for framework, offload in variants(options.frameworks, options.offload):
-                        env = {
-                            "PYADAY_DATABASE_URL": url,
-                            "PYADAY_SEED_CATALOGUE": catalogue_of(size),
-                            "PYADAY_EXPORT_OFFLOAD": "0" if offload == "off" else "1",
-                        }
-                        log = Path(folder) / f"{framework}-{offload}-{store}-{size}.log"
-                        with running_server(
-                            framework, log, env=env, cpus=[SERVER_CPU], startup_timeout=180
-                        ) as server:
-                            figures = measure_exports(
-                                server.url, server.process.pid, size, options.runs
-                            )
-                        app = framework if offload == "-" else f"{framework} ({offload})"
-                        print(
-                            f"{store:10} {app:12} {size:>8}  {figures['seconds']:8.2f}s"
-                            f"  {figures['cpu_seconds']:9.2f}s"
-                            f"  {figures['first_rise_mib']:5.1f} MiB"
-                            f"  {figures['peak_rise_mib']:6.1f} MiB"
-                            f"  {figures['rss_mib']:6.0f} MiB  {figures['gzip_mb']:5.1f} MB",
-                            flush=True,
+    with (
+        throwaway_postgres_for(options.stores) as postgres,
+        tempfile.TemporaryDirectory(prefix="pyaday-export-cost-") as folder,
+    ):
+        for size in options.sizes:
+            urls = store_urls(options.stores, size, Path(folder), postgres)
+            for store, url in urls.items():
+                for framework, offload in variants(options.frameworks, options.offload):
+                    env = {
+                        "PYADAY_DATABASE_URL": url,
+                        "PYADAY_SEED_CATALOGUE": catalogue_of(size),
+                        "PYADAY_EXPORT_OFFLOAD": "0" if offload == "off" else "1",
+                    }
+                    log = Path(folder) / f"{framework}-{offload}-{store}-{size}.log"
+                    with running_server(
+                        framework, log, env=env, cpus=[SERVER_CPU], startup_timeout=180
+                    ) as server:
+                        figures = measure_exports(
+                            server.url, server.process.pid, size, options.runs
                         )
-    finally:
-        if postgres is not None:
-            postgres.remove()
+                    app = framework if offload == "-" else f"{framework} ({offload})"
+                    print(
+                        f"{store:10} {app:12} {size:>8}  {figures['seconds']:8.2f}s"
+                        f"  {figures['cpu_seconds']:9.2f}s"
+                        f"  {figures['first_rise_mib']:5.1f} MiB"
+                        f"  {figures['peak_rise_mib']:6.1f} MiB"
+                        f"  {figures['rss_mib']:6.0f} MiB  {figures['gzip_mb']:5.1f} MB",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

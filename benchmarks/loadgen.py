@@ -143,7 +143,8 @@ def _watch(process, server_pid: int, deadline: float, progress: ProgressCallback
     while process.poll() is None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{process.args[0]} overran its time limit; stopped it")
-        time.sleep(POLL_INTERVAL_S)
+        if _exited_within(process, POLL_INTERVAL_S):
+            break
         now = _read(server_pid, process.pid)
         if not now.loadgen_cpu:  # the load generator has exited
             break
@@ -156,6 +157,15 @@ def _watch(process, server_pid: int, deadline: float, progress: ProgressCallback
     return usage
 
 
+def _exited_within(process: subprocess.Popen, seconds: float) -> bool:
+    """Wait up to ``seconds`` for the process: a run ends when it does, not at the next poll."""
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def log_tail(log_path: Path, characters: int = 3000) -> str:
     return log_path.read_text(errors="replace")[-characters:]
 
@@ -164,7 +174,12 @@ def log_tail(log_path: Path, characters: int = 3000) -> str:
 
 
 def locust_command(
-    user_class: str, url: str, users: int, duration_s: int, processes: int, stats_prefix: Path
+    user_classes: Sequence[str],
+    url: str,
+    users: int,
+    duration_s: int,
+    processes: int,
+    stats_prefix: Path,
 ) -> list[str]:
     # --json-file, not --csv: Locust writes its CSV once a second and not again at the end.
     command = [
@@ -174,7 +189,7 @@ def locust_command(
     ]  # fmt: skip
     if processes > 1:
         command += ["--processes", str(processes)]
-    return [*command, user_class]
+    return [*command, *user_classes]
 
 
 def locust_statistics(stats_prefix: Path, log_path: Path) -> dict:
@@ -190,14 +205,28 @@ def locust_statistics(stats_prefix: Path, log_path: Path) -> dict:
     last = max(entry["last_request_timestamp"] for entry in entries)
     histogram = Counter()
     for entry in entries:
-        histogram.update({int(ms): count for ms, count in entry["response_times"].items()})
-    return {
+        histogram.update(entry_histogram(entry))
+    statistics = {
         "requests": requests,
         "failures": sum(entry["num_failures"] for entry in entries),
         "rps": round(requests / (last - first), 1),
         "load_s": round(last - first, 2),
-        "latency_ms": {f"p{p}": percentile(histogram, p / 100) for p in (50, 95, 99)},
+        "latency_ms": latency(histogram),
     }
+    if len(entries) > 1:  # each name's own, e.g. each search term's
+        statistics["by_name"] = {
+            entry["name"]: {"requests": entry["num_requests"], **latency(entry_histogram(entry))}
+            for entry in entries
+        }
+    return statistics
+
+
+def entry_histogram(entry: dict) -> Counter:
+    return Counter({int(ms): count for ms, count in entry["response_times"].items()})
+
+
+def latency(histogram: Counter) -> dict[str, int]:
+    return {f"p{p}": percentile(histogram, p / 100) for p in (50, 95, 99)}
 
 
 def percentile(histogram: Counter, fraction: float) -> int:

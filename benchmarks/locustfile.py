@@ -11,21 +11,30 @@ Paths come from ``shared.routes``, names from the seed catalogue: nothing is ret
 
 import math
 import random
+import time
 import uuid
-from datetime import date, timedelta
+import zlib
 
 import gevent
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, constant_throughput, events, task
 
-from benchmarks.scenarios import SEARCH_TERMS
+from benchmarks.scenarios import (
+    EXPORT_READER_PACE,
+    EXPORTERS,
+    daily_path,
+    package_path,
+    read_export,
+    releases_path,
+    search_path,
+    seed_names,
+)
 from shared import routes
-from shared.catalogue import seed_packages
 from shared.query import DEFAULT_PER_PAGE
 from shared.settings import Settings
 
-# Seed names as published (``Flask_SQLAlchemy``, not the key): reads exercise normalization.
-SEED_NAMES = [package.name for package in seed_packages()]
-SEED_PAGES = math.ceil(len(SEED_NAMES) / DEFAULT_PER_PAGE)
+SEED_PAGES = math.ceil(len(seed_names()) / DEFAULT_PER_PAGE)
+# What an exporter reads at a time: small enough that the readers' answers are read between.
+EXPORT_CHUNK_BYTES = 16 * 1024
 
 
 @events.init.add_listener
@@ -57,13 +66,91 @@ class RandUser(BenchUser):
         self.client.get(routes.RANDOM)
 
 
+class PackageUser(BenchUser):
+    """One package by name."""
+
+    @task
+    def package(self):
+        self.client.get(package_path(random), name=routes.PACKAGE)
+
+
+class FirstPageUser(BenchUser):
+    """The first page of the catalogue, with its total."""
+
+    @task
+    def first_page(self):
+        self.client.get(routes.PACKAGES)
+
+
+class SearchUser(BenchUser):
+    """A search for a term of three characters or more; the answer counts every match. Each
+    term's statistics are kept apart too (its path is its name)."""
+
+    @task
+    def search(self):
+        self.client.get(search_path(random))
+
+
+class DailyUser(BenchUser):
+    """The package of the day, for a day of the last year."""
+
+    @task
+    def daily(self):
+        self.client.get(daily_path(random), name=routes.DAILY)
+
+
+class UpstreamUser(BenchUser):
+    """A package's release history, which the server asks the package index for."""
+
+    @task
+    def releases(self):
+        self.client.get(releases_path(random), name=routes.PACKAGE_RELEASES)
+
+
+class PacedRandUser(BenchUser):
+    """A reader of the export scenario: ``/rand`` at a steady pace, not as fast as it can."""
+
+    wait_time = constant_throughput(EXPORT_READER_PACE)
+
+    @task
+    def random_package(self):
+        self.client.get(routes.RANDOM)
+
+
+class ExportUser(BenchUser):
+    """Exports the catalogue, reading the gzip stream to its end, one export after another.
+
+    The body is read raw and decompressed chunk by chunk: decompressing it whole at the end
+    would hold Locust's loop for milliseconds and delay the readers' answers it measures. An
+    export counts as failed unless its gzip stream is complete (its trailer checks the length
+    and CRC); its response time is the whole export's, not the headers'.
+    """
+
+    fixed_count = EXPORTERS
+
+    @task
+    def export(self):
+        started = time.perf_counter()
+        with self.client.get(routes.EXPORT, stream=True, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return
+            chunks = response.iter_content(EXPORT_CHUNK_BYTES, decode_content=False)
+            try:
+                length = read_export(chunks)
+            except zlib.error as error:
+                response.failure(error)
+                return
+            response.request_meta["response_time"] = (time.perf_counter() - started) * 1000
+            response.request_meta["response_length"] = length
+
+
 class ReadUser(BenchUser):
     """A reader browsing: single packages mostly, some pages, searches and daily picks."""
 
     @task(5)
     def package(self):
-        path = routes.package_path(random.choice(SEED_NAMES))
-        self.client.get(path, name=routes.PACKAGE)
+        self.client.get(package_path(random), name=routes.PACKAGE)
 
     @task(2)
     def page(self):
@@ -71,7 +158,7 @@ class ReadUser(BenchUser):
 
     @task(1)
     def search(self):
-        self.client.get(routes.PACKAGES, params={"q": random.choice(SEARCH_TERMS)})
+        self.client.get(search_path(random), name=f"{routes.PACKAGES}?q=")
 
     @task(2)
     def daily(self):
@@ -79,8 +166,7 @@ class ReadUser(BenchUser):
 
     @task(1)
     def daily_of_another_day(self):
-        day = date.today() - timedelta(days=random.randint(1, 365))
-        self.client.get(routes.DAILY, params={"date": day.isoformat()})
+        self.client.get(daily_path(random), name=routes.DAILY)
 
 
 class CurateUser(BenchUser):

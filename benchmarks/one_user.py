@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks.measure import cpu_seconds_between, tree_processes
+from benchmarks.postgres import throwaway_postgres_for
 from benchmarks.scenarios import SEARCH_TERMS
 from benchmarks.servers import FRAMEWORKS, running_server
 from shared import routes
@@ -29,7 +30,6 @@ from shared.catalogue import seed_packages
 from shared.settings import SEED_SIZE
 from shared.stores.seed import seed_store
 from shared.stores.sqlite import sqlite_url
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 SERVER_CPU, CLIENT_CPU = 0, 1
 
@@ -118,31 +118,25 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per route")
     options = parser.parse_args()
     os.sched_setaffinity(0, {CLIENT_CPU})
-    postgres = None
-    if "postgresql" in options.stores:
-        reason = why_unavailable()
-        print(f"PostgreSQL skipped: {reason}" if reason else "starting a throwaway PostgreSQL")
-        postgres = None if reason else start_throwaway_postgres()
     rows: dict[tuple, dict] = {}
-    try:
-        with tempfile.TemporaryDirectory(prefix="pyaday-one-user-") as folder:
-            for size in options.sizes:
-                urls = store_urls(options.stores, size, Path(folder), postgres)
-                for store, url in urls.items():
-                    env = {"PYADAY_DATABASE_URL": url, "PYADAY_SEED_CATALOGUE": catalogue_of(size)}
-                    for framework in options.frameworks:
-                        log = Path(folder) / f"{framework}-{store}-{size}.log"
-                        with running_server(
-                            framework, log, env=env, cpus=[SERVER_CPU], startup_timeout=120
-                        ) as server:
-                            paths = route_paths(size, options.requests)
-                            measured = measure_routes(server.url, server.process.pid, paths)
-                        for route, figures in measured.items():
-                            rows[route, store, framework, size] = figures
-                            print(row_text(route, store, framework, size, figures), flush=True)
-    finally:
-        if postgres is not None:
-            postgres.remove()
+    with (
+        throwaway_postgres_for(options.stores) as postgres,
+        tempfile.TemporaryDirectory(prefix="pyaday-one-user-") as folder,
+    ):
+        for size in options.sizes:
+            urls = store_urls(options.stores, size, Path(folder), postgres)
+            for store, url in urls.items():
+                env = {"PYADAY_DATABASE_URL": url, "PYADAY_SEED_CATALOGUE": catalogue_of(size)}
+                for framework in options.frameworks:
+                    log = Path(folder) / f"{framework}-{store}-{size}.log"
+                    with running_server(
+                        framework, log, env=env, cpus=[SERVER_CPU], startup_timeout=120
+                    ) as server:
+                        paths = route_paths(size, options.requests)
+                        measured = measure_routes(server.url, server.process.pid, paths)
+                    for route, figures in measured.items():
+                        rows[route, store, framework, size] = figures
+                        print(row_text(route, store, framework, size, figures), flush=True)
     print_growth(rows, options.sizes)
 
 

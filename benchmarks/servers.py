@@ -117,10 +117,12 @@ def running_server(
     port: int | None = None,
     startup_timeout: float = 30.0,
     floor: bool = False,
+    command: Sequence[str] | None = None,
 ) -> Iterator[RunningServer]:
     """Run one framework's production server on a free local port until the block ends.
 
-    ``floor=True`` serves the framework's bare floor app (``benchmarks/floor_*.py``) instead.
+    ``floor=True`` serves the framework's bare floor app (``benchmarks/floor_*.py``) instead;
+    ``command`` any other server that reads the ``PYADAY_*`` settings (``benchmarks/setups.py``).
     """
     port = port or free_port()
     server_env = {
@@ -131,7 +133,7 @@ def running_server(
         "PYADAY_WORKERS": str(workers),
     }
     url = f"http://127.0.0.1:{port}"
-    command = server_command(framework, cpus, floor)
+    command = pinned(command, cpus) if command else server_command(framework, cpus, floor)
     with started(
         command, log_path, url, env=server_env, startup_timeout=startup_timeout
     ) as process:

@@ -31,8 +31,8 @@ from pathlib import Path
 import httpx
 import psutil
 
+from benchmarks.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
 from benchmarks.servers import FRAMEWORKS, PROJECT_ROOT, RunningServer, running_server
-from tests.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
 
 LOCUSTFILE = Path(__file__).with_name("soak_locustfile.py")
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "soak-latest.json"

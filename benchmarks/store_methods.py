@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.one_user import catalogue_of
+from benchmarks.postgres import throwaway_postgres_for
 from benchmarks.scenarios import SEARCH_TERMS
 from shared.catalogue import seed_for, seed_packages
 from shared.picks import daily_number
@@ -26,7 +27,6 @@ from shared.settings import SEED_SIZE, Settings
 from shared.stores import create_async_store, create_store
 from shared.stores.seed import seed_store
 from shared.stores.sqlite import sqlite_url
-from tests.postgres import start_throwaway_postgres, why_unavailable
 
 
 def method_calls(size: int, count: int) -> dict[str, list]:
@@ -114,37 +114,31 @@ def main() -> None:
     parser.add_argument("--stores", nargs="+", default=["memory", "sqlite", "postgresql"])
     parser.add_argument("--calls", type=int, default=300, help="per method")
     options = parser.parse_args()
-    postgres = None
-    if "postgresql" in options.stores:
-        reason = why_unavailable()
-        print(f"PostgreSQL skipped: {reason}" if reason else "starting a throwaway PostgreSQL")
-        postgres = None if reason else start_throwaway_postgres()
-    try:
-        with tempfile.TemporaryDirectory(prefix="pyaday-store-methods-") as folder:
-            for size in options.sizes:
-                for store in options.stores:
-                    if store == "postgresql" and postgres is None:
-                        continue
-                    url = store_url(store, size, Path(folder), postgres)
-                    settings = Settings.from_env(
-                        {"PYADAY_DATABASE_URL": url, "PYADAY_SEED_CATALOGUE": catalogue_of(size)}
-                    )
-                    calls = method_calls(size, options.calls)
-                    for flavour, results in (
-                        ("sync", measure_sync(settings, calls)),
-                        ("async", asyncio.run(measure_async(settings, calls))),
-                    ):
-                        for method, measured in results.items():
-                            print(
-                                f"{store:10} {flavour:5} {size:>7} {method:20}"
-                                f" p50 {measured['p50_ms']:7.3f} ms"
-                                f"  p99 {measured['p99_ms']:7.3f} ms"
-                                f"  CPU {measured['cpu_us']:7.0f} µs/call",
-                                flush=True,
-                            )
-    finally:
-        if postgres is not None:
-            postgres.remove()
+    with (
+        throwaway_postgres_for(options.stores) as postgres,
+        tempfile.TemporaryDirectory(prefix="pyaday-store-methods-") as folder,
+    ):
+        for size in options.sizes:
+            for store in options.stores:
+                if store == "postgresql" and postgres is None:
+                    continue
+                url = store_url(store, size, Path(folder), postgres)
+                settings = Settings.from_env(
+                    {"PYADAY_DATABASE_URL": url, "PYADAY_SEED_CATALOGUE": catalogue_of(size)}
+                )
+                calls = method_calls(size, options.calls)
+                for flavour, results in (
+                    ("sync", measure_sync(settings, calls)),
+                    ("async", asyncio.run(measure_async(settings, calls))),
+                ):
+                    for method, measured in results.items():
+                        print(
+                            f"{store:10} {flavour:5} {size:>7} {method:20}"
+                            f" p50 {measured['p50_ms']:7.3f} ms"
+                            f"  p99 {measured['p99_ms']:7.3f} ms"
+                            f"  CPU {measured['cpu_us']:7.0f} µs/call",
+                            flush=True,
+                        )
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def open_store(app: Flask, settings: Settings) -> None:
 
 # region: open-index-client
 def open_index_client(app: Flask, settings: Settings) -> None:
-    """One pooled HTTP client per process, opened and closed as the store is."""
+    """The pooled HTTP clients of this process, opened and closed as the store is."""
     client = IndexClient(settings)
     client.open()
     app.extensions["pyaday"]["index_client"] = client

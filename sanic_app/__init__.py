@@ -94,7 +94,7 @@ def open_store(app: Sanic, settings: Settings) -> None:
 
 # region: open-index-client
 def open_index_client(app: Sanic, settings: Settings) -> None:
-    """One pooled HTTP client per worker, opened in its event loop and closed after it stops."""
+    """The pooled HTTP clients of this worker, opened in its event loop, closed after it stops."""
     app.ctx.index_client = AsyncIndexClient(settings)
 
     @app.before_server_start

@@ -1,6 +1,7 @@
 """The package index client, asynchronous: ``httpx.AsyncClient``. Twin of ``index_client.py``."""
 
 import asyncio
+from itertools import cycle
 
 import httpx
 
@@ -9,6 +10,7 @@ from shared.releases import (
     Answer,
     client_options,
     index_errors,
+    pool_sizes,
     project_url,
     releases_body,
 )
@@ -24,14 +26,19 @@ class AsyncIndexClient:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._http: httpx.AsyncClient | None = None
+        self._pools: list[httpx.AsyncClient] = []
+        self._next_pool = cycle(self._pools)
 
     async def open(self) -> None:
-        self._http = httpx.AsyncClient(**client_options(self._settings))
+        self._pools = [
+            httpx.AsyncClient(**client_options(self._settings, size))
+            for size in pool_sizes(self._settings)
+        ]
+        self._next_pool = cycle(self._pools)
 
     async def close(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
+        for pool in self._pools:
+            await pool.aclose()
 
     # region: releases
     async def releases(self, normalized_name: str) -> dict:
@@ -39,7 +46,7 @@ class AsyncIndexClient:
         answer = Answer(self._settings.index_timeout)
         url = project_url(self._settings.index_url, normalized_name)
         with index_errors(normalized_name, answer):
-            async with self._http.stream("GET", url) as response:
+            async with next(self._next_pool).stream("GET", url) as response:
                 async for chunk in response.aiter_bytes():
                     answer.add(chunk)
         status, body = response.status_code, answer.body()

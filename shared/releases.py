@@ -51,24 +51,34 @@ MAX_ANSWER_BYTES = 32 * 1024 * 1024
 OFFLOAD_ANSWER_BYTES = 256 * 1024
 # PyPI needs one (to the display name); more than a few means a loop or a misconfiguration.
 MAX_REDIRECTS = 3
+# httpcore 1.0's pool walks all its connections and waiting requests each time a request
+# starts or ends (encode/httpcore#1035): its CPU per request grows with the requests in flight.
+# With 100 in flight, one pool of 100 connections cost 13 ms of CPU a request, 25 pools of 4
+# 0.8 ms (``python -m benchmarks.index_clients``). So each worker has several small pools,
+# one client each, taken in turn.
+CONNECTIONS_PER_POOL = 4
 
 
 def project_url(index_url: str, normalized_name: str) -> str:
     return f"{index_url}/pypi/{quote(normalized_name, safe='')}/json"
 
 
-def client_options(settings: Settings) -> dict[str, Any]:
-    """How both clients are built: one pool of connections per worker, every wait bounded.
+def pool_sizes(settings: Settings) -> list[int]:
+    """A worker's ``PYADAY_INDEX_POOL_SIZE`` connections, split into pools of at most
+    ``CONNECTIONS_PER_POOL``: the connections of each of its clients."""
+    full, rest = divmod(settings.index_pool_size, CONNECTIONS_PER_POOL)
+    return [CONNECTIONS_PER_POOL] * full + ([rest] if rest else [])
+
+
+def client_options(settings: Settings, connections: int) -> dict[str, Any]:
+    """How each client is built: a pool of ``connections``, every wait bounded.
 
     Waiting for a free connection of the pool counts against the same timeout as connecting
     and reading, so a saturated pool answers 504 rather than queueing requests without end.
     """
     return {
         "timeout": httpx.Timeout(settings.index_timeout),
-        "limits": httpx.Limits(
-            max_connections=settings.index_pool_size,
-            max_keepalive_connections=settings.index_pool_size,
-        ),
+        "limits": httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         "follow_redirects": True,
         "max_redirects": MAX_REDIRECTS,
         "verify": tls_context(),

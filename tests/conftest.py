@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from benchmarks.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
+from benchmarks.system import scratch_folder
 from benchmarks.servers import running_index
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
@@ -31,8 +33,7 @@ from tests.clients import CURATOR_TOKEN, FlaskClient, LiveClient, SanicClient
 from tests.index_control import IndexControl
 from tests.live import SERVED_BY, LiveServers
 from tests.loop_guard import LoopGuardedSanicClient
-from tests.once import WORKER_INPUT_KEY, SessionFolder, scratch_folder
-from tests.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
+from tests.once import WORKER_INPUT_KEY, SessionFolder
 
 FRAMEWORKS = ("flask", "sanic")
 STORES = ("memory", "sqlite", "postgresql")

@@ -18,16 +18,6 @@ from pathlib import Path
 from filelock import FileLock
 
 WORKER_INPUT_KEY = "pyaday_session_folder"
-MEMORY_FOLDER = Path("/dev/shm")
-
-
-def scratch_folder(prefix: str) -> Path:
-    """A new temporary folder, in memory (``/dev/shm``) where the system has one: for the
-    databases the tests write hard, whose writes and syncs on disk slow every other test."""
-    in_memory = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK)
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=MEMORY_FOLDER if in_memory else None))
-
-
 class SessionFolder:
     def __init__(self, path: Path) -> None:
         self.path = path

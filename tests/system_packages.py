@@ -9,7 +9,7 @@ import os
 import shutil
 
 from benchmarks.system import apt_get_install, find
-from tests.postgres import find_binary
+from benchmarks.postgres import find_binary
 
 # The Debian package that holds each program, and whether the program is here.
 PACKAGES = {

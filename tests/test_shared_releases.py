@@ -167,6 +167,14 @@ def test_index_url_setting_must_be_an_http_url(raw):
         Settings.from_env({"PYADAY_INDEX_URL": raw})
 
 
+@pytest.mark.parametrize(
+    ("connections", "pools"), [(100, [4] * 25), (10, [4, 4, 2]), (4, [4]), (3, [3]), (1, [1])]
+)
+def test_a_workers_connections_are_split_into_small_pools(connections, pools):
+    """Each pool's walk stays short (``CONNECTIONS_PER_POOL``), the setting bounds them all."""
+    assert releases.pool_sizes(Settings(index_pool_size=connections)) == pools
+
+
 # The twin clients, against a scripted index: what each path answers.
 BIG_RELEASES = {f"1.{minor}": [file()] for minor in range(3000)}  # about 270 KiB as JSON
 
