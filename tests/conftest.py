@@ -20,8 +20,8 @@ import pytest
 from flask import Flask
 
 from benchmarks.postgres import ThrowawayPostgres, start_throwaway_postgres, why_unavailable
-from benchmarks.system import scratch_folder
 from benchmarks.servers import running_index
+from benchmarks.system import scratch_folder
 from flask_app import create_app as create_flask_app
 from sanic_app import create_app as create_sanic_app
 from shared.catalogue import seed_for

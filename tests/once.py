@@ -9,7 +9,6 @@ workers, and removes what was made when the session ends (``finish``).
 """
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,6 +17,8 @@ from pathlib import Path
 from filelock import FileLock
 
 WORKER_INPUT_KEY = "pyaday_session_folder"
+
+
 class SessionFolder:
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -8,8 +8,8 @@ needs one skips with the reason (``benchmarks/system.py``).
 import os
 import shutil
 
-from benchmarks.system import apt_get_install, find
 from benchmarks.postgres import find_binary
+from benchmarks.system import apt_get_install, find
 
 # The Debian package that holds each program, and whether the program is here.
 PACKAGES = {

@@ -14,10 +14,10 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.servers import running_server
 from tests.clients import CURATOR_TOKEN
 from tests.conftest import empty_store_url, sqlite_url
-from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 
 SEED_TOTAL = 5000
 POOL_TIMEOUT = 1.0  # the fault test's: seconds a request waits for the store before its 503
