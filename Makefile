@@ -16,11 +16,15 @@ SERVE_ENV := PYADAY_CURATOR_TOKENS=$(DEV_TOKEN) PYADAY_DATABASE_URL=$(PYADAY_DAT
 # make soak: seconds of load under faults (at most 240, so that the target stays under 5 min).
 SOAK_SECONDS ?= 120
 
+# make test: pytest-xdist workers. More than the cores: many tests wait on real servers.
+TEST_WORKERS ?= 4
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+
 # uv from PATH, else the copy pip installs as a module (see the uv target).
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help uv env test lint format run-flask run-gunicorn run-sanic dev-flask dev-sanic clean \
+.PHONY: help uv env test test-quick test-packages lint format run-flask run-gunicorn run-sanic dev-flask dev-sanic clean \
 	bench bench-quick soak docs diff workshop-start workshop-check
 
 help:  ## list the targets
@@ -38,11 +42,16 @@ env: .venv/.synced  ## create the virtual environment from uv.lock
 	$(UV) sync --frozen
 	@touch $@
 
-test: env  ## lint, format check, the whole test suite, then the API suite against live servers
+test: env test-packages  ## lint, format check, the whole suite (the live suite included), in parallel
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) pytest
-	$(RUN) python -m tests.live
+	$(RUN) pytest $(PYTEST_PARALLEL)
+
+test-quick: env  ## the suite on the memory store only, without the live suite: the edit-test loop
+	$(RUN) pytest $(PYTEST_PARALLEL) --stores memory -m "not live"
+
+test-packages: env  # chromium, nginx, PostgreSQL: one apt-get run as root, if any is missing
+	$(RUN) python -m tests.system_packages
 
 lint: env  ## ruff only
 	$(RUN) ruff check .

@@ -194,4 +194,11 @@ def _spawn(command, cwd, env, output) -> subprocess.Popen:
         stdout=output,
         stderr=subprocess.STDOUT if output else None,
         start_new_session=True,
+        preexec_fn=_interruptible,
     )
+
+
+def _interruptible() -> None:
+    """In the child: Ctrl-C (SIGINT) stops it as on a terminal, even where this process was
+    started ignoring SIGINT, as a shell's background job is, which its children inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

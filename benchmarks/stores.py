@@ -93,7 +93,9 @@ class BenchStores:
                 for path in self.folder.glob(f"{name}.db*"):  # with its -wal and -shm
                     path.unlink()
         else:
-            url = self.postgres.copy_database(self._template(kind, size), name)
+            url = self.postgres.url(
+                database=self.postgres.copy_database(self._template(kind, size), name)
+            )
             try:
                 yield {"PYADAY_DATABASE_URL": url, **catalogue}
             finally:

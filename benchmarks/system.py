@@ -7,6 +7,8 @@ with apt-get; elsewhere the caller says how to install it, or skips with the rea
 import os
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 
 def find_or_install(program: str, package: str) -> str | None:
@@ -24,10 +26,20 @@ def find(program: str) -> str | None:
     return shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
 
 
-def apt_get_install(package: str) -> None:
+def apt_get_install(*packages: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package]
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
     if subprocess.run(install, env=env, timeout=600, check=False).returncode:
         # A fresh container often has no package lists yet.
         subprocess.run(["apt-get", "update", "-qq"], env=env, timeout=600, check=False)
         subprocess.run(install, env=env, timeout=600, check=False)
+
+
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A new temporary folder, in memory (``/dev/shm``) where the system has one: for the
+    databases the tests write hard, whose writes and syncs on disk slow every other test."""
+    in_memory = MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=MEMORY_FOLDER if in_memory else None))

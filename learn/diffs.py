@@ -121,6 +121,9 @@ h2 { margin-top: 2.5em; border-bottom: 2px solid #ccc; } h3 { margin-top: 1.5em;
 
 def html_page(root: Path = PROJECT_ROOT) -> str:
     titles = region_titles(root)
+    # HtmlDiff numbers the anchors of its tables with one counter for the whole process: start
+    # it over, so that the page is the same whatever this process diffed before.
+    difflib.HtmlDiff._default_prefix = 0
     differ = difflib.HtmlDiff(tabsize=4, wrapcolumn=78)
     parts, toc = [], []
     for number, twin in enumerate(twins(root), start=1):

@@ -5,7 +5,10 @@ The adapters are the testing lesson of the migration in a few lines:
 - Flask's ``app.test_client()`` is synchronous and answers a response with ``status_code``.
 - sanic-testing's ``app.asgi_client`` is asynchronous, answers a ``(request, response)`` pair,
   and its response has ``status``. It runs the app's ``before_server_start`` and
-  ``after_server_stop`` listeners around every request, so state must outlive them.
+  ``after_server_stop`` listeners around every request, so state must outlive them
+  (``test_sanic_native.py`` shows it). The adapter here starts the app once instead, as an
+  ASGI server does (the lifespan protocol), and sends each request through the same httpx ASGI
+  transport: the store opens once per test, not once per request.
 - ``--live URL`` sends the same requests over real HTTP with httpx.
 
 A streamed response (``GET /export``) is read with ``stream()``: its body as sent (httpx, and
@@ -17,7 +20,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
+from sanic import Sanic
 from sanic.asgi import Lifespan
+from sanic_testing.testing import ASGI_BASE_URL, ASGI_HOST, ASGI_PORT
 from werkzeug.datastructures import Headers
 
 from shared.codec import SimplejsonCodec
@@ -108,6 +113,10 @@ class ApiClient:
     def delete(self, path, **kwargs):
         return self.call("DELETE", path, **kwargs)
 
+    def start(self) -> None:
+        """Start the app if it is not serving yet; requests start it anyway. Nothing by default:
+        a Flask app serves as soon as it is created."""
+
     def close(self) -> None:
         """Release what the adapter holds; nothing by default."""
 
@@ -148,33 +157,48 @@ def wsgi(headers):
 
 
 class SanicClient(ApiClient):
+    """The app over ASGI, started (its ``before_server_start`` listeners run) at ``start()`` or
+    the first request, and stopped (``after_server_stop``) at ``close()``, as an ASGI server
+    runs it."""
+
     framework = "sanic"
 
-    def __init__(self, app):
+    def __init__(self, app: Sanic, runner: asyncio.Runner | None = None):
         super().__init__()
-        self.app = app
-        # The ASGI client starts the app up again for every request; Sanic's start-up
-        # "touchup" (rewriting hot code paths for speed) is most of that cost, and pointless
-        # for a few requests: 26 ms a request with it, 7 ms without.
+        Sanic.test_mode = True  # several apps named "pyaday" in one process, as in tests
+        # Sanic's start-up "touchup" rewrites hot code paths for speed: ~20 ms a start, which
+        # the few requests of a test do not win back.
         app.config.TOUCHUP = False
-        self.runner = asyncio.Runner()  # one loop for all requests of a test
+        self.app = app
+        self.runner = runner or asyncio.Runner()  # one loop for the whole life of the app
+        self.lifespan = AsgiLifespan(app)
+        self.started = False
+        transport = httpx.ASGITransport(app=app, client=(ASGI_HOST, ASGI_PORT))
+        self.http = httpx.AsyncClient(transport=transport, base_url=ASGI_BASE_URL)
+
+    def start(self) -> None:
+        if not self.started:
+            self.runner.run(self.lifespan.start())
+            self.started = True
 
     def request(self, method, path, *, headers=None, content=None):
-        call = self.app.asgi_client.request(method, path, headers=headers, content=content)
-        _request, response = self.runner.run(call)
-        headers = Headers(response.headers.multi_items())
-        return ApiResponse(response.status, headers, response.content)
+        self.start()
+        call = self.http.request(method, path, headers=headers, content=content)
+        response = self.run(f"{method} {path}", call)
+        return ApiResponse(response.status_code, headers_of(response), response.content)
 
     def stream_request(self, path, during):
-        # Started once around both, rather than around each request as sanic-testing starts
-        # it: a request sent while another streams must find the app started.
-        return self.runner.run(self._started(asgi_stream(self.app, path, during)))
+        self.start()  # a request sent while the body streams finds the app started
+        return self.run(f"GET {path}", asgi_stream(self.app, path, during))
 
-    async def _started(self, work):
-        async with AsgiLifespan(self.app).running():
-            return await work
+    def run(self, label: str, call):
+        """Run ``call``, the coroutine of the request that ``label`` names, on the app's loop."""
+        return self.runner.run(call)
 
     def close(self) -> None:
+        if self.started:
+            self.runner.run(self.lifespan.stop())
+        self.runner.run(self.http.aclose())
         self.runner.close()
 
 
@@ -201,8 +225,10 @@ class AsgiLifespan:
 
     async def stop(self) -> None:
         await self.inbox.put({"type": "lifespan.shutdown"})
-        await self.outbox.get()
+        answer = await self.outbox.get()
         await self.task
+        if answer["type"] != "lifespan.shutdown.complete":
+            raise RuntimeError(f"the app did not stop cleanly: {answer.get('message')}")
 
     @asynccontextmanager
     async def running(self):

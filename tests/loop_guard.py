@@ -8,9 +8,10 @@ records during each request and turns them into a failure.
 
 sanic-testing's client cannot be guarded: it starts the whole app (listeners, router) around
 every request, in the same callback as the request, so every request would count as slow.
-This client starts the app once, through the ASGI lifespan protocol as an ASGI server does,
-and sends each request through httpx's ASGI transport: a callback then holds the request's
-own work only.
+The API suite's Sanic adapter (``tests/clients.py``) starts the app once, through the ASGI
+lifespan protocol as an ASGI server does, and sends each request through httpx's ASGI
+transport: a callback then holds the request's own work only. This client is that adapter,
+on an event loop in debug mode, with the app started before the first request is timed.
 
 Two things the loop did not do are not held against a handler:
 
@@ -32,10 +33,9 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from sanic import Sanic
 
-from tests.clients import ApiClient, ApiResponse, AsgiLifespan, asgi_stream, headers_of
+from tests.clients import SanicClient
 
 SLOW_CALLBACK_SECONDS = 0.010
 ASYNCIO_SLOW_CALLBACK = "Executing %s took %.3f seconds"
@@ -91,33 +91,16 @@ def collector_paused():
         gc.enable()
 
 
-class LoopGuardedSanicClient(ApiClient):
-    framework = "sanic"
-
+class LoopGuardedSanicClient(SanicClient):
     def __init__(self, app: Sanic):
-        super().__init__()
-        Sanic.test_mode = True  # several apps named "pyaday" in one process, as in tests
-        app.config.TOUCHUP = False
-        self.app = app
+        super().__init__(app, runner=asyncio.Runner(debug=True))
         self.handlers: list[str] = []  # the handler each request reached, if any
         app.on_request(self._note_handler)
-        self.runner = asyncio.Runner(debug=True)
         self.runner.get_loop().slow_callback_duration = SLOW_CALLBACK_SECONDS
         self.slow_callbacks = SlowCallbacks()
-        self.lifespan = AsgiLifespan(app)
-        self.runner.run(self.lifespan.start())
-        transport = httpx.ASGITransport(app=app)
-        self.http = httpx.AsyncClient(transport=transport, base_url="http://pyaday.test")
+        self.start()  # now, not within the first request's time
 
-    def request(self, method, path, *, headers=None, content=None):
-        call = self.http.request(method, path, headers=headers, content=content)
-        response = self._guarded(f"{method} {path}", call)
-        return ApiResponse(response.status_code, headers_of(response), response.content)
-
-    def stream_request(self, path, during):
-        return self._guarded(f"GET {path}", asgi_stream(self.app, path, during))
-
-    def _guarded(self, label: str, call):
+    def run(self, label: str, call):
         """Run ``call``, the requests it sends, failing if any of them blocked the loop."""
         self.handlers.clear()
         waited = run_queue_seconds()
@@ -135,11 +118,6 @@ class LoopGuardedSanicClient(ApiClient):
                 f" (of which {waited * 1000:.0f} ms waiting for a CPU)"
             )
         return result
-
-    def close(self) -> None:
-        self.runner.run(self.lifespan.stop())
-        self.runner.run(self.http.aclose())
-        self.runner.close()
 
     async def _note_handler(self, request) -> None:
         route = request.route

@@ -10,7 +10,9 @@ from shared.model import (
     MAX_DOWNLOAD_RANK,
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
+    MAX_NAME_LENGTH,
     MAX_SUMMARY_LENGTH,
+    MAX_VERSION_LENGTH,
     package_from_body,
 )
 
@@ -31,6 +33,36 @@ versions = st.builds(
     st.sampled_from(["", "1!"]),
     releases,
     st.sampled_from(["", "a1", "b2", "rc3", ".post1", ".dev4", "+local.7"]),
+)
+
+
+def of_lengths(low: int, high: int, build) -> st.SearchStrategy[str]:
+    """``build(length)``: a strategy of values of exactly that length, for each in the range."""
+    return st.integers(low, high).flatmap(build)
+
+
+# Names and versions one character either side of the contract's limit, and at it: the edges the
+# contract fuzzing asks its format generators for (Hypothesis rarely draws such a length).
+ALPHANUMERIC = string.ascii_letters + string.digits
+names_at_the_limit = of_lengths(
+    MAX_NAME_LENGTH - 1,
+    MAX_NAME_LENGTH + 1,
+    lambda length: st.builds(
+        lambda first, middle, last: first + middle + last,
+        st.sampled_from(ALPHANUMERIC),
+        st.text(ALPHANUMERIC + "._-", min_size=length - 2, max_size=length - 2),
+        st.sampled_from(ALPHANUMERIC),
+    ),
+)
+versions_at_the_limit = of_lengths(
+    MAX_VERSION_LENGTH - 1,
+    MAX_VERSION_LENGTH + 1,
+    # Release segments of one digit each ("1.0.4..."), after a first one of one or two digits.
+    lambda length: st.builds(
+        lambda first, rest: first + "".join(f".{digit}" for digit in rest),
+        st.text(string.digits, min_size=2 - length % 2, max_size=2 - length % 2),
+        st.lists(st.integers(0, 9), min_size=(length - 1) // 2, max_size=(length - 1) // 2),
+    ),
 )
 specifiers = st.sampled_from([">=3.8", ">=3.9,<4", "~=3.10", "==3.11.*", "!=3.12.0", ">3.7"])
 http_urls = st.builds(

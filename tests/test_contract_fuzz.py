@@ -56,8 +56,8 @@ CURATOR = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
 
 # The document's own formats: PEP 508 names, PEP 440 versions and specifier sets, http URLs.
 for format_name, strategy in {
-    "pep508-name": strategies.names | strategies.seed_names,
-    "pep440-version": strategies.versions,
+    "pep508-name": strategies.names | strategies.seed_names | strategies.names_at_the_limit,
+    "pep440-version": strategies.versions | strategies.versions_at_the_limit,
     "pep440-specifiers": strategies.specifiers,
     "http-url": strategies.http_urls,
 }.items():

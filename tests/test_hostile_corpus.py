@@ -133,6 +133,7 @@ def forged_or_broken(lines: list[bytes]) -> list[bytes]:
     ]
 
 
+@pytest.mark.xdist_group("hostile-corpus")  # one worker, one pair of servers (pytest -n)
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_both_servers_answer_alike_and_hold(servers, case):
     for framework, served in servers.items():

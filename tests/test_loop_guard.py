@@ -23,9 +23,9 @@ from tests.loop_guard import LoopBlocked, LoopGuardedSanicClient
 
 
 @pytest.mark.parametrize("kind", LOOP_GUARD_STORES)
-def test_the_guard_catches_a_handler_that_blocks_the_loop(kind, request, tmp_path, monkeypatch):
+def test_the_guard_catches_a_handler_that_blocks_the_loop(kind, request, monkeypatch):
     client = LoopGuardedSanicClient(
-        create_app(Settings(database_url=empty_store_url(kind, request, tmp_path)))
+        create_app(Settings(database_url=empty_store_url(kind, request)))
     )
     try:
         assert client.get("/rand").status == 200  # the handler as written passes

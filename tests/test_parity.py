@@ -4,19 +4,26 @@ Status, the headers that matter (Content-Type, Location, ETag, Allow, WWW-Authen
 Cache-Control) and bodies byte for byte. Only what depends on the clock is normalized first:
 ``updated_at`` of written packages, their ETags, and ``max-age``; ``framework`` of ``GET /``
 differs by design.
+
+Each comparison runs twice: between the apps in process (``[in-process]``), and over real
+HTTP between a fresh gunicorn and a fresh Sanic server (``[live]``, part of the live suite:
+``tests/live.py``). The servers draw ``/rand`` from their own generators, which a test cannot
+seed: there, its package is read as a package of the catalogue, not compared.
 """
 
 import random
 import re
 import zlib
+from contextlib import ExitStack, closing
 
 import pytest
 
-from benchmarks.servers import free_port
+from benchmarks.servers import free_port, running_server
 from shared.settings import Settings
-from tests.api_support import BIG_BODY, compact, full, minimal
-from tests.clients import CURATOR_TOKEN
+from tests.api_support import BIG_BODY, assert_package, compact, full, minimal
+from tests.clients import CURATOR_TOKEN, LiveClient
 from tests.conftest import make_client
+from tests.live import SERVED_BY, live_settings
 
 HEADERS = ("Content-Type", "Location", "ETag", "Allow", "WWW-Authenticate", "Cache-Control")
 WRITTEN = ("parity-one", "parity-two", "parity-three")
@@ -177,7 +184,7 @@ def send(client, method, path, spec, etags):
     return response
 
 
-def normalized(method: str, path: str, response) -> tuple:
+def normalized(method: str, path: str, response, unseeded_rand: bool = False) -> tuple:
     headers = {h: response.headers.get(h) for h in HEADERS}
     name = path.split("?")[0].removeprefix("/packages/")
     location = (response.headers.get("Location") or "").removeprefix("/packages/")
@@ -186,32 +193,60 @@ def normalized(method: str, path: str, response) -> tuple:
     if headers["Cache-Control"]:
         headers["Cache-Control"] = MAX_AGE.sub(b"max-age=N", headers["Cache-Control"].encode())
     body = CLOCK.sub(rb"\1<clock>\2", response.body)
+    if unseeded_rand and path == "/rand" and response.status == 200:
+        headers["ETag"] = "<drawn>"
+        if method == "GET":
+            assert_package(response.json())
+            body = b"<a package>"
     return response.status, headers, body
 
 
-@pytest.fixture
+# The pair under test: apps in process, or real servers: one pair for all the live tests,
+# which pytest-xdist keeps on one worker (``--dist loadgroup``).
+LIVE = [pytest.mark.live, pytest.mark.xdist_group("parity-live")]
+PAIRS = ["in-process", pytest.param("live", marks=LIVE)]
+
+
+@pytest.fixture(params=PAIRS)
 def twins(request, package_index):
     if request.config.getoption("--live"):
-        pytest.skip("parity compares two in-process apps; --live runs one server")
+        pytest.skip("parity compares two apps or two servers; --live runs one server")
+    if request.param == "live":
+        return request.getfixturevalue("live_pair")
     settings = Settings(curator_tokens=(CURATOR_TOKEN,), index_url=package_index.url)
     clients = [make_client("flask", settings), make_client("sanic", settings)]
-    yield clients
-    for client in clients:
-        client.close()
+    request.addfinalizer(lambda: [client.close() for client in clients])
+    return clients
+
+
+@pytest.fixture(scope="module")
+def live_pair(package_index, tmp_path_factory):
+    """A gunicorn and a Sanic server of this module's own: the same seed catalogue, then the
+    same requests (the API suite's live servers see other tests' writes)."""
+    folder = tmp_path_factory.mktemp("parity")
+    with ExitStack() as stack:
+        env = live_settings(package_index.url)
+        servers = [
+            stack.enter_context(running_server(framework, folder / f"{framework}.log", env=env))
+            for framework in SERVED_BY
+        ]
+        clients = [stack.enter_context(closing(LiveClient(server.url))) for server in servers]
+        yield clients
 
 
 def test_both_apps_answer_the_same_sequence_identically(twins):
-    flask, sanic = twins
     etags = ({}, {})
+    live = twins[0].framework == "live"
     for step, (method, path, spec) in enumerate(SEQUENCE):
         answers = [
-            normalized(method, path, send(client, method, path, spec, tags))
+            normalized(method, path, send(client, method, path, spec, tags), unseeded_rand=live)
             for client, tags in zip(twins, etags, strict=True)
         ]
         assert answers[0] == answers[1], (step, method, path)
         if method == "HEAD":
             assert answers[0][2] == b""
-    assert flask.framework == "flask" and sanic.framework == "sanic"
+    if not live:
+        assert [client.framework for client in twins] == ["flask", "sanic"]
 
 
 def test_index_differs_only_by_framework(twins):
@@ -243,16 +278,28 @@ def test_both_apps_export_the_same_bytes_after_decompression(twins):
 
 
 # (index mode, delay in ms, or None for an index that is down): 502, 502, 504, 504, 502.
-INDEX_FAILURES = [("error", 0), ("garbage", 0), ("ok", 60_000), ("hang", 0), None]
+INDEX_FAILURES = {"500": ("error", 0), "garbage": ("garbage", 0), "slow": ("ok", 60_000)}
+INDEX_FAILURES |= {"hang": ("hang", 0), "down": None}
+# The live pair asks the session's package index, which stays up: no "down" for it.
+FAILURE_CASES = [
+    pytest.param(failure, "in-process", id=f"{name}-in-process")
+    for name, failure in INDEX_FAILURES.items()
+] + [
+    pytest.param(failure, "live", id=f"{name}-live", marks=LIVE)
+    for name, failure in INDEX_FAILURES.items()
+    if failure is not None
+]
 
 
-@pytest.mark.parametrize("failure", INDEX_FAILURES, ids=["500", "garbage", "slow", "hang", "down"])
-def test_both_apps_answer_index_failures_identically(request, package_index, failure):
+@pytest.mark.parametrize(("failure", "pair"), FAILURE_CASES)
+def test_both_apps_answer_index_failures_identically(request, package_index, failure, pair):
     if request.config.getoption("--live"):
-        pytest.skip("parity compares two in-process apps; --live runs one server")
-    url = f"http://127.0.0.1:{free_port()}" if failure is None else package_index.url
-    settings = Settings(index_url=url, index_timeout=0.2)
-    twins = [make_client("flask", settings), make_client("sanic", settings)]
+        pytest.skip("parity compares two apps or two servers; --live runs one server")
+    if pair == "live":
+        twins = request.getfixturevalue("live_pair")
+    else:
+        down = f"http://127.0.0.1:{free_port()}"
+        twins = impatient_twins(package_index.url if failure else down)
     path = "/packages/requests/releases"
     try:
         with package_index.behaving(*(failure or ("ok", 0))):
@@ -261,5 +308,12 @@ def test_both_apps_answer_index_failures_identically(request, package_index, fai
                 assert answers[0] == answers[1], method
                 assert answers[0][0] in (502, 504)
     finally:
-        for twin in twins:
-            twin.close()
+        if pair == "in-process":
+            for twin in twins:
+                twin.close()
+
+
+def impatient_twins(index_url: str) -> list:
+    """A fresh pair of apps that give up on the index after 0.2 s."""
+    settings = Settings(index_url=index_url, index_timeout=0.2)
+    return [make_client("flask", settings), make_client("sanic", settings)]

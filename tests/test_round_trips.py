@@ -10,8 +10,8 @@ Counted where the database sees it, not where the code thinks it sends it:
   a ``Query`` message (the simple protocol: BEGIN, COMMIT, the empty query of a pool's
   connection check) or a ``Sync`` (the end of one extended-protocol statement).
 
-Only the request is counted: Sanic's test client opens the store around every request, so a
-listener registered after the app's own marks the start.
+Only the request is counted: the count starts just before it, once the app has started (the
+Sanic adapter opens the store when the app starts, as a server does, not at each request).
 """
 
 import ctypes
@@ -128,13 +128,11 @@ def database_log(backend, monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def traced_api(framework, database_log, settings, live_url):
+def traced_api(framework, database_log, settings):
     if framework == "live":
         pytest.skip("a live server's database is out of reach")
     client = make_client(framework, settings)
-    if framework == "sanic":
-        # Runs after the app's own listener has opened the store, before each request.
-        client.app.before_server_start(lambda app: database_log.mark())
+    client.start()  # the store opens now, not within the request counted
     yield client
     client.close()
 

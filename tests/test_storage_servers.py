@@ -1,8 +1,10 @@
 """The SQL stores under the real servers: races between worker processes, faults, restarts.
 
-Each test starts gunicorn or Sanic as a deployment does (``benchmarks.servers``), on
-127.0.0.1 only, on a fresh SQLite file or PostgreSQL schema that the app itself creates and
-seeds. Concurrent clients are a bounded thread pool; every request has a timeout.
+Servers are started as a deployment starts them (``benchmarks.servers``), gunicorn or Sanic,
+on 127.0.0.1 only, on a fresh SQLite file or PostgreSQL schema that the app itself creates
+and seeds (its two workers race to). The races share one such server per store and framework
+(each creates its own names, and counts what it added); the restart and the fault tests start
+their own. Concurrent clients are a bounded thread pool; every request has a timeout.
 """
 
 import time
@@ -12,9 +14,10 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from benchmarks.postgres import start_throwaway_postgres, why_unavailable
 from benchmarks.servers import running_server
 from tests.clients import CURATOR_TOKEN
-from tests.conftest import empty_store_url
+from tests.conftest import empty_store_url, sqlite_url
 
 SEED_TOTAL = 5000
 POOL_TIMEOUT = 1.0  # the fault test's: seconds a request waits for the store before its 503
@@ -22,12 +25,38 @@ CURATOR = {"Authorization": f"Bearer {CURATOR_TOKEN}"}
 
 each_framework = pytest.mark.parametrize("served_by", ["flask", "sanic"])
 each_sql_store = pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+# The races: each on the shared server of its store and framework (one worker runs them all).
+each_shared_server = pytest.mark.parametrize(
+    ("kind", "served_by"),
+    [
+        pytest.param(kind, served_by, marks=pytest.mark.xdist_group(f"races-{kind}-{served_by}"))
+        for kind in ("sqlite", "postgresql")
+        for served_by in ("flask", "sanic")
+    ],
+    scope="module",
+)
 
 
 @pytest.fixture
-def store_url(kind, request, tmp_path):
+def store_url(kind, request):
     """An empty store of that kind: the app creates its table and seeds it at start-up."""
-    return empty_store_url(kind, request, tmp_path)
+    return empty_store_url(kind, request)
+
+
+@pytest.fixture(scope="module")
+def shared_server(kind, served_by, request, tmp_path_factory):
+    """A server with two workers on an empty store, seeded by the app at start-up."""
+    folder = tmp_path_factory.mktemp(f"races-{kind}-{served_by}")
+    if kind == "postgresql":
+        postgres = request.getfixturevalue("postgres_server")
+        schema = postgres.create_schema()
+        request.addfinalizer(lambda: postgres.drop_schema(schema))
+        url = postgres.url(schema)
+    else:
+        url = sqlite_url(folder / "pyaday.db")
+    with serve(served_by, url, folder) as client:
+        assert total(client) == SEED_TOTAL  # seeded once, whichever worker did it
+        yield client
 
 
 @contextmanager
@@ -59,54 +88,53 @@ def total(client: httpx.Client, q: str | None = None) -> int:
     return response.json()["total"]
 
 
-@each_framework
-@each_sql_store
-def test_200_concurrent_creates_all_land(served_by, store_url, tmp_path):
+@each_shared_server
+def test_200_concurrent_creates_all_land(shared_server):
+    client = shared_server
+    before = total(client)
     bodies = [new_package(f"race-create-{i}") for i in range(200)]
-    with serve(served_by, store_url, tmp_path) as client:
-        created = at_once(200, lambda i: client.post("/packages", json=bodies[i], headers=CURATOR))
-        assert [r.status_code for r in created] == [201] * 200
-        assert total(client) == SEED_TOTAL + 200
-        assert total(client, q="race-create-") == 200
-        # Read back over fresh requests (either worker may answer): each one is whole.
-        for body in bodies:
-            stored = client.get(f"/packages/{body['name']}").json()
-            assert {key: stored[key] for key in body} == body
+    created = at_once(200, lambda i: client.post("/packages", json=bodies[i], headers=CURATOR))
+    assert [r.status_code for r in created] == [201] * 200
+    assert total(client) == before + 200
+    assert total(client, q="race-create-") == 200
+    # Read back over fresh requests (either worker may answer): each one is whole.
+    for body in bodies:
+        stored = client.get(f"/packages/{body['name']}").json()
+        assert {key: stored[key] for key in body} == body
 
 
-@each_framework
-@each_sql_store
-def test_a_create_race_on_one_name_gives_one_201_and_409s(served_by, store_url, tmp_path):
+@each_shared_server
+def test_a_create_race_on_one_name_gives_one_201_and_409s(shared_server):
+    client = shared_server
+    before = total(client)
     spellings = ["Same.Name", "same_name", "SAME-NAME", "same--name", "Same_.Name"] * 4
-    with serve(served_by, store_url, tmp_path) as client:
-        created = at_once(
-            len(spellings),
-            lambda i: client.post("/packages", json=new_package(spellings[i]), headers=CURATOR),
-        )
-        statuses = sorted(response.status_code for response in created)
-        assert statuses == [201] + [409] * (len(spellings) - 1)
-        assert total(client, q="same-name") == 1
+    created = at_once(
+        len(spellings),
+        lambda i: client.post("/packages", json=new_package(spellings[i]), headers=CURATOR),
+    )
+    statuses = sorted(response.status_code for response in created)
+    assert statuses == [201] + [409] * (len(spellings) - 1)
+    assert total(client, q="same-name") == 1
+    assert total(client) == before + 1
 
 
-@each_framework
-@each_sql_store
-def test_50_concurrent_if_match_updates_give_one_200(served_by, store_url, tmp_path):
-    with serve(served_by, store_url, tmp_path) as client:
-        assert client.post("/packages", json=new_package("contested"), headers=CURATOR).is_success
-        etag = client.get("/packages/contested").headers["ETag"]
+@each_shared_server
+def test_50_concurrent_if_match_updates_give_one_200(shared_server):
+    client = shared_server
+    before = total(client)
+    assert client.post("/packages", json=new_package("contested"), headers=CURATOR).is_success
+    etag = client.get("/packages/contested").headers["ETag"]
 
-        def patch(i: int) -> httpx.Response:
-            headers = {**CURATOR, "If-Match": etag}
-            return client.patch(
-                "/packages/contested", json={"summary": f"edit {i}"}, headers=headers
-            )
+    def patch(i: int) -> httpx.Response:
+        headers = {**CURATOR, "If-Match": etag}
+        return client.patch("/packages/contested", json={"summary": f"edit {i}"}, headers=headers)
 
-        answers = at_once(50, patch)
-        statuses = [response.status_code for response in answers]
-        assert sorted(statuses) == [200] + [412] * 49
-        winner = answers[statuses.index(200)].json()
-        assert client.get("/packages/contested").json() == winner
-        assert total(client) == SEED_TOTAL + 1
+    answers = at_once(50, patch)
+    statuses = [response.status_code for response in answers]
+    assert sorted(statuses) == [200] + [412] * 49
+    winner = answers[statuses.index(200)].json()
+    assert client.get("/packages/contested").json() == winner
+    assert total(client) == before + 1
 
 
 @each_framework
@@ -120,10 +148,22 @@ def test_data_survives_a_restart(served_by, store_url, tmp_path):
         assert total(client) == SEED_TOTAL + 1  # seeded once, not again
 
 
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL server of the test's own: the session's is shared with other tests (other
+    workers' too), which must not see it stop."""
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    server = start_throwaway_postgres()
+    yield server
+    server.remove()
+
+
 @each_framework
-def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, request):
-    postgres = request.getfixturevalue("postgres_server")
-    store_url = request.getfixturevalue("postgres_schema")()
+def test_a_stopped_postgresql_is_503_then_recovers(served_by, tmp_path, own_postgres):
+    postgres = own_postgres
+    store_url = postgres.url(postgres.create_schema())
     with serve(served_by, store_url, tmp_path, workers=1, pool_timeout=str(POOL_TIMEOUT)) as client:
         assert client.get("/packages").status_code == 200
         postgres.stop()
