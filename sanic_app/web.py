@@ -1,12 +1,11 @@
 """Request and response helpers: where Sanic's request argument meets the shared code."""
 
 import asyncio
-from collections.abc import Callable
 
 from sanic import HTTPResponse, Request
 from sanic.response import empty, json, raw
 
-from shared import bodies
+from shared import bodies, export
 from shared.bodies import JSON_MEDIA_TYPE
 from shared.codec import JsonCodec
 from shared.http1 import check_head
@@ -131,15 +130,19 @@ def package_response(request: Request, package: Package, status: int = 200) -> H
     return raw_json_response(payload, status, bodies.package_headers(package, etag, status))
 
 
-async def off_the_loop(request: Request, function: Callable, *args):
-    """``function(*args)``, CPU work of milliseconds, in a thread of the loop's executor, so
-    that the loop serves other requests meanwhile. The GIL lets it: zlib releases it while it
-    compresses, and Python hands it over between two packages being encoded (every 5 ms at
-    most). ``PYADAY_EXPORT_OFFLOAD=0`` runs it on the loop instead, blocking it: what the
-    benchmark compares."""
+async def off_the_loop(request: Request, encoder: export.GzipNdjson, batch: list[Package]) -> bytes:
+    """The export's next chunk, made without holding the loop: the encoding (which holds the
+    GIL) on the loop, a slice at a time with other requests served between slices; the
+    compression (which does not) in a thread of the loop's executor. ``PYADAY_EXPORT_OFFLOAD=0``
+    does all of it on the loop at once, blocking it: what the benchmark compares."""
     if not settings(request).export_offload:
-        return function(*args)
-    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+        return encoder.compress(batch)
+    lines = []
+    for start in range(0, len(batch), export.ENCODE_SLICE):
+        lines.append(encoder.encode(batch[start : start + export.ENCODE_SLICE]))
+        await asyncio.sleep(0)  # the loop's other callbacks run here
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, encoder.compress_lines, b"".join(lines))
 
 
 async def streamed_head(request: Request, headers: dict) -> None:

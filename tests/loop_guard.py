@@ -21,15 +21,16 @@ Two things the loop did not do are not held against a handler:
 - asyncio times callbacks in wall time. On a machine shared with other work (two cores, other
   test suites), a callback that computes for 4 ms can wait longer than that for a CPU. Linux
   counts that wait for each thread (its run-queue delay, ``/proc/self/task/*/schedstat``); a
-  slow callback counts as blocking only when it stays over the threshold with the run-queue
-  delay of the process's threads during the request taken off (the loop's own, and that of an
-  executor thread holding the GIL the loop waits for). A blocking call (a sleep, IO, a lock)
-  waits without being runnable, so it still counts in full.
+  slow callback counts as blocking only when it stays over the threshold with the request's
+  run-queue delays taken off: the loop thread's own, and the longest of another thread's (an
+  executor thread that holds the GIL while it waits for a CPU holds the loop up too). A
+  blocking call (a sleep, IO, a lock) waits without being runnable, so it still counts in full.
 """
 
 import asyncio
 import gc
 import logging
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,17 +43,25 @@ ASYNCIO_SLOW_CALLBACK = "Executing %s took %.3f seconds"
 THREADS = Path("/proc/self/task")
 
 
-def run_queue_seconds() -> float:
-    """How long this process's threads have waited, runnable, for a CPU, in all (0 where Linux
-    does not say). All of them: the loop also waits for a thread of its executor that holds the
-    GIL while it waits for a CPU."""
-    waited = 0
+def run_queue_delays() -> dict[str, int]:
+    """How long each thread of this process has waited, runnable, for a CPU: nanoseconds by
+    thread id (empty where Linux does not say)."""
+    delays = {}
     for schedstat in THREADS.glob("*/schedstat"):
         try:
-            waited += int(schedstat.read_text().split()[1])
+            delays[schedstat.parent.name] = int(schedstat.read_text().split()[1])
         except (OSError, IndexError, ValueError):
             continue  # a thread that ended meanwhile
-    return waited / 1e9
+    return delays
+
+
+def waited_for_a_cpu(before: dict[str, int], after: dict[str, int]) -> float:
+    """Seconds the loop waited for a CPU between two readings: its own thread's run-queue
+    delay, plus the longest of another thread's (one holding the GIL while it waits for a
+    CPU holds the loop up too; the longest, not the sum, as one thread holds it at a time)."""
+    grown = {tid: after[tid] - before.get(tid, 0) for tid in after}
+    own = grown.pop(str(threading.get_native_id()), 0)
+    return (own + max(grown.values(), default=0)) / 1e9
 
 
 class LoopBlocked(AssertionError):
@@ -103,10 +112,10 @@ class LoopGuardedSanicClient(SanicClient):
     def run(self, label: str, call):
         """Run ``call``, the requests it sends, failing if any of them blocked the loop."""
         self.handlers.clear()
-        waited = run_queue_seconds()
+        before = run_queue_delays()
         with self.slow_callbacks.installed() as slow, collector_paused():
             result = self.runner.run(call)
-            waited = run_queue_seconds() - waited
+            waited = waited_for_a_cpu(before, run_queue_delays())
         blocking = [(c, s) for c, s in slow if s - waited >= SLOW_CALLBACK_SECONDS]
         if blocking:
             handler = ", ".join(self.handlers) or "no handler (routing or an error page)"
