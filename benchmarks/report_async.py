@@ -162,10 +162,11 @@ def export_intro(document: dict) -> list[str]:
         f"first alone, then while {EXPORTERS} other users export the catalogue ({store} store, "
         f"{size_name(size)} packages) one export after another, each read to the end of its "
         "gzip stream. The export encodes and compresses a batch of packages at a time: Sanic "
-        "does it in a thread of the loop's executor (`PYADAY_EXPORT_OFFLOAD=1`, the default) "
-        "or on the loop (`0`); Flask does it in its worker, which serves one request at a "
-        "time. The readers' latencies are their own, apart from the exports'; an export's p50 "
-        "is the time to read a whole export."
+        "encodes on the loop a slice at a time and compresses in a thread of the loop's "
+        "executor (`PYADAY_EXPORT_OFFLOAD=1`, the default), or does both at once on the loop "
+        "(`0`); Flask does it in its worker, which serves one request at a time. The "
+        "readers' latencies are their own, apart from the exports'; an export's p50 is the "
+        "time to read a whole export."
     ]
 
 
