@@ -170,8 +170,8 @@ def postgres_checks(document: dict) -> list[str]:
             lines.append(
                 f"- {mark(share >= goal)} PostgreSQL, `GET /packages/{{name}}`, "
                 f"{framework.title()}, {size_name(size)} packages: capacity per core against "
-                f"the memory store's, {capacities}: {share:.0%} (goal {goal:.0%}); counting the "
-                f"database server's CPU too, {with_database:.0%}."
+                f"the memory store's, {capacities}: {share:.1%} (goal {goal:.0%}); counting the "
+                f"database server's CPU too, {with_database:.1%}."
             )
             rand = runs.get(("rand", framework, "postgresql", size))
             if rand:
