@@ -161,14 +161,13 @@ def package_response(package: Package, status: int = 200) -> Response:
 
 
 def stream_response(
-    chunks: Iterator[bytes], headers: dict, on_close: Callable[[], None] | None = None
+    chunks: Iterator[bytes], headers: dict, on_close: Callable[[], None]
 ) -> Response:
     """A body sent as ``chunks`` yields it, without a Content-Length (chunked), and
     ``on_close`` run when the server closes the response: at its end, or when the client goes
     away (WSGI servers close every response, PEP 3333)."""
     response = Response(chunks, headers=headers)
-    if on_close is not None:
-        response.call_on_close(on_close)
+    response.call_on_close(on_close)
     return response
 
 

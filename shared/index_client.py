@@ -28,8 +28,8 @@ class IndexClient:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        # Once open: the pools, and ``_next_pool``, which takes them in turn.
         self._pools: list[httpx.Client] = []
-        self._next_pool = cycle(self._pools)
 
     def open(self) -> None:
         self._pools = [

@@ -26,8 +26,8 @@ class AsyncIndexClient:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        # Once open: the pools, and ``_next_pool``, which takes them in turn.
         self._pools: list[httpx.AsyncClient] = []
-        self._next_pool = cycle(self._pools)
 
     async def open(self) -> None:
         self._pools = [

@@ -48,8 +48,9 @@ class Settings:
     # Seconds a stopping server gives the requests it accepted (gunicorn's graceful_timeout,
     # Sanic's GRACEFUL_SHUTDOWN_TIMEOUT); below the 30 s Kubernetes waits before it kills.
     graceful_timeout: int = 15
-    # Sanic only: encode and compress each batch of GET /export in a thread (True), or on the
-    # event loop (False), which blocks it: the benchmark's "offload off".
+    # Sanic only: GET /export encodes each batch on the event loop in slices and compresses it
+    # in a thread (True), or does both at once on the loop (False), which blocks it: the
+    # benchmark's "offload off".
     export_offload: bool = True
 
     @classmethod
