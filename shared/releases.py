@@ -53,9 +53,9 @@ OFFLOAD_ANSWER_BYTES = 256 * 1024
 MAX_REDIRECTS = 3
 # httpcore 1.0's pool walks all its connections and waiting requests each time a request
 # starts or ends (encode/httpcore#1035): its CPU per request grows with the requests in flight.
-# With 100 in flight, one pool of 100 connections cost 13 ms of CPU a request, 25 pools of 4
-# 0.8 ms (``python -m benchmarks.index_clients``). So each worker has several small pools,
-# one client each, taken in turn.
+# With 100 in flight, one pool of 100 connections cost 12.3 ms of CPU a request, 25 pools of 4
+# 0.73 ms (``python -m benchmarks.index_clients``, docs/benchmarks.md). So each worker has
+# several small pools, one client each, taken in turn.
 CONNECTIONS_PER_POOL = 4
 
 

@@ -352,7 +352,7 @@ def database_url(backend, request) -> str:
     """A store of the kind under test, holding the seed catalogue.
 
     The apps seed an empty store when they open it; copying a store seeded once per session
-    (the file, or the table into a fresh schema) gives the same rows in a fraction of the time.
+    (the file, or the template database) gives the same rows in a fraction of the time.
     """
     if backend == "sqlite" and request.config.getoption("--loop-guard") == "sqlite":
         # One store for the whole guarded run, as a live server's: the suite is live-safe.

@@ -1,10 +1,9 @@
 """What a test session makes once and shares, across pytest-xdist's workers too.
 
 Each worker is a process of its own, with its own session fixtures. What is costly to make
-(a PostgreSQL server, a seeded database, a SQLite file of PyPI's size) or may only be done by
-one process at a time (apt-get) is made by the first process that needs it, under a file lock
-in a folder of the session's, and described in a JSON file there that the others read
-(pytest-xdist's documented pattern). The controlling process makes the folder, hands it to its
+(a PostgreSQL server, a seeded database) is made by the first process that needs it, under a
+file lock in a folder of the session's, and described in a JSON file there that the others
+read (pytest-xdist's documented pattern). The controlling process makes the folder, hands it to its
 workers, and removes what was made when the session ends (``finish``).
 """
 

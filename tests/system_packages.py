@@ -15,7 +15,7 @@ from benchmarks.system import apt_get_install, find
 PACKAGES = {
     "chromium": lambda: find("chromium"),  # tests/test_learn.py: the diff page in a browser
     "nginx": lambda: find("nginx"),  # tests/test_slow_clients.py: nginx in front of gunicorn
-    "postgresql": lambda: find_binary("initdb") and find_binary("pg_ctl"),  # tests/postgres.py
+    "postgresql": lambda: find_binary("initdb") and find_binary("pg_ctl"),  # benchmarks/postgres.py
 }
 
 
